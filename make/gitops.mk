@@ -1,0 +1,98 @@
+# GitOps targets: every GitHub Actions step is one of these (or a `forecastops` command), so the
+# workflows are thin and each step can be rehearsed on a laptop. Uses VENV/BIN from the Makefile.
+.PHONY: install-cml pr-check pr-report pr-comment pr-summary dvc-pull repro dvc-push \
+	report-main model-update-pr release-validate release-record register promote rollback \
+	registry-list deploy-check deploy-score lint-workflows
+
+# Base revision of a pull request: origin/<base branch> in Actions, else origin/main or main.
+BASE ?= $(if $(GITHUB_BASE_REF),origin/$(GITHUB_BASE_REF),$(shell git rev-parse -q --verify origin/main >/dev/null 2>&1 && echo origin/main || echo main))
+# `forecastops smoke` copies its reports here; committed, they are the PR comparison baseline.
+SMOKE_REPORTS ?= reports/smoke
+PR_COMMENT ?= reports/pr_comment.md
+MAIN_REPORT ?= reports/main_report.md
+# Metrics committed on main (HEAD) vs the workspace after `dvc repro`.
+MAIN_BASE ?= HEAD
+REPRO_FLAGS ?=
+STAGE ?= prod
+VERSION ?=
+PROD_PARAMS ?= .release/params.yaml
+RELEASE_REPORT ?= reports/release_validation.json
+DEPLOY_REF ?= $(GITHUB_REF)
+DEPLOYMENT ?= reports/deployment.json
+SCORE_STAGE ?= score
+FORECASTS ?= outputs/forecasts.csv
+PUBLISHED ?= deploy/forecasts.csv
+# CML: `iterative/setup-cml` declares the retired node16 runtime, so CML comes from npm, pinned, into
+# a tool prefix (no root needed on self-hosted runners). Set CML=cml to use one on PATH.
+CML_VERSION ?= 0.20.6
+TOOLS ?= .tools
+CML ?= $(TOOLS)/bin/cml
+CML_PR_WATERMARK ?= forecastops-pr
+CML_MAIN_WATERMARK ?= forecastops-main
+
+pr-check: lint pytest smoke pr-report ## what pr.yml runs: lint, pytest, smoke, PR comment
+
+pr-report: install ## reports/pr_comment.md: smoke metrics vs $(BASE)
+	forecastops report pr --base $(BASE) --metrics $(SMOKE_REPORTS)/metrics.json \
+	  --validation $(SMOKE_REPORTS)/data_validation.json \
+	  --plots-dir $(SMOKE_REPORTS)/plots --out $(PR_COMMENT)
+
+install-cml: ## npm install -g --prefix $(TOOLS) @dvcorg/cml@$(CML_VERSION)
+	npm install -g --prefix $(TOOLS) @dvcorg/cml@$(CML_VERSION)
+
+pr-comment: ## post/update the PR comment with CML (needs REPO_TOKEN or GITHUB_TOKEN)
+	$(CML) comment create --target=pr --watermark-title=$(CML_PR_WATERMARK) --update $(PR_COMMENT)
+
+pr-summary: ## append the PR comment to the Actions job summary (works for fork PRs)
+	cat $(PR_COMMENT) >> "$${GITHUB_STEP_SUMMARY:-/dev/stdout}"
+
+dvc-pull: install ## data + cached stage outputs from the DVC remote
+	dvc pull --allow-missing
+
+repro: params-check ## reproduce the pipeline (only changed stages rerun)
+	dvc repro $(REPRO_FLAGS)
+
+dvc-push: install ## cache -> DVC remote
+	dvc push
+
+report-main: install ## metric diff of the workspace vs main's committed metrics, as a commit comment
+	forecastops report diff --base $(MAIN_BASE) --head workspace --out $(MAIN_REPORT)
+	$(CML) comment create --target=commit --watermark-title=$(CML_MAIN_WATERMARK) --update $(MAIN_REPORT)
+
+model-update-pr: ## open/refresh the "model update" PR with dvc.lock + metrics ([skip ci] commit)
+	$(CML) pr create --skip-ci --title "Model update: $$(git rev-parse --short HEAD)" \
+	  --body "Retrained by the main pipeline; metric diff: see the commit comment." \
+	  --message "model update [skip ci]" dvc.lock reports/metrics.json $(SMOKE_REPORTS)
+
+release-validate: install ## release gate in the prod env -> $(RELEASE_REPORT)
+	forecastops params env=prod --out $(PROD_PARAMS)
+	forecastops release validate --params $(PROD_PARAMS) --out $(RELEASE_REPORT)
+
+release-record: install ## commit $(RELEASE_REPORT) on the release branch ([skip ci]) and push it
+	forecastops release record --report $(RELEASE_REPORT) --push
+
+register: install ## GTO version at HEAD: release/X.Y -> vX.Y.<next patch> (VERSION= to force)
+	forecastops registry register $(if $(VERSION),--version $(VERSION)) --push
+
+promote: install ## assign $(STAGE) to the validated version at HEAD (or VERSION=) and push the tag
+	forecastops registry promote $(VERSION) --stage $(STAGE) --push
+
+rollback: install ## assign $(STAGE) to the previous version (or VERSION=) and push the tag
+	forecastops registry rollback $(if $(VERSION),--to $(VERSION)) --stage $(STAGE) --push
+
+registry-list: install ## versions, stages and release validation verdicts
+	forecastops registry list
+
+deploy-check: install ## the pushed tag must be the active $(STAGE) assignment -> $(DEPLOYMENT)
+	forecastops registry check-ref "$(DEPLOY_REF)" --stage $(STAGE) --out $(DEPLOYMENT)
+
+deploy-score: deploy-check ## batch scoring with exactly the tagged version, stamped and published
+	dvc pull --allow-missing
+	dvc repro $(SCORE_STAGE)
+	forecastops release stamp --forecasts $(FORECASTS) --deployment $(DEPLOYMENT) --out $(PUBLISHED)
+	dvc add $(PUBLISHED)
+	dvc push $(PUBLISHED).dvc
+
+lint-workflows: install ## workflow schema + zizmor (offline)
+	check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+	zizmor --offline .github/workflows

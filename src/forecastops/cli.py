@@ -1,0 +1,49 @@
+"""The ``forecastops`` command: one subcommand per pipeline stage or tool.
+
+Each command lives in its own module exposing ``add_arguments(parser)`` and ``run(args) -> int``;
+modules are imported lazily so ``forecastops params`` does not pay for importing torch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from forecastops.errors import ForecastopsError
+
+COMMANDS: dict[str, tuple[str, str]] = {
+    "params": ("forecastops.config", "compose conf/ into params.yaml"),
+    "generate": ("forecastops.synth", "materialise the embedded default raw data"),
+    "condition": ("forecastops.condition", "raw sources -> one typed weekly table"),
+    "validate": ("forecastops.validate", "data validation rules -> report + cleaned table"),
+    "featurize": ("forecastops.features", "weekly table -> per-region model matrices"),
+    "train": ("forecastops.train", "fit one region's segment ensembles and baselines"),
+    "evaluate": ("forecastops.evaluate", "metrics, pass/fail per segment, plots"),
+    "score": ("forecastops.score", "batch forecasts for the next horizon"),
+    "smoke": ("forecastops.smoke", "run the real DVC pipeline on the committed sample"),
+    "report": ("forecastops.report", "markdown reports (metric diff between revisions)"),
+    "registry": ("forecastops.registry", "model registry over GTO: list, register, promote"),
+    "release": ("forecastops.release", "release validation gate"),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    parser = argparse.ArgumentParser(prog="forecastops")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, (module, help_text) in COMMANDS.items():
+        cmd = sub.add_parser(name, help=help_text, description=help_text)
+        cmd.set_defaults(_module=module)
+        if argv[:1] == [name]:
+            importlib.import_module(module).add_arguments(cmd)
+    args = parser.parse_args(argv)
+    try:
+        return int(importlib.import_module(args._module).run(args) or 0)
+    except ForecastopsError as exc:
+        print(f"forecastops {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,128 @@
+"""Per-segment models: the shared design matrix, LASSO, the baselines and the fitted ensemble.
+
+Both learners forecast on each series' own scale: the target is log1p(demand) minus log1p(level),
+where level is the series' trailing mean known at forecast time, so a 3-unit series and a 300-unit
+series look alike to the model and small series are not swamped. Forecasts are non-negative.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import joblib
+import numpy as np
+import pandas as pd
+from sklearn.linear_model import Lasso
+
+from forecastops.schema import LassoConfig
+
+# Features expressed relative to the series level (log ratio); others are standardised as they are.
+RELATIVE_PREFIXES = ("lag_", "rmean_", "rstd_")
+
+
+@dataclass
+class Design:
+    """How rows become model inputs; fitted on training rows and stored with the model."""
+
+    numeric: list[str]
+    categoricals: list[str]
+    mean: dict[str, float] = field(default_factory=dict)
+    std: dict[str, float] = field(default_factory=dict)
+    vocab: dict[str, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def fit(cls, rows: pd.DataFrame, numeric: list[str], categoricals: list[str]) -> Design:
+        design = cls(numeric, categoricals)
+        raw = design._raw(rows)
+        design.mean = {c: float(np.nanmean(raw[c])) if raw[c].notna().any() else 0.0 for c in raw}
+        design.std = {c: float(np.nanstd(raw[c])) or 1.0 for c in raw}
+        design.std = {c: (s if np.isfinite(s) and s > 1e-9 else 1.0) for c, s in design.std.items()}
+        design.vocab = {c: sorted(rows[c].astype(str).unique().tolist()) for c in categoricals}
+        return design
+
+    def _raw(self, rows: pd.DataFrame) -> pd.DataFrame:
+        offset = log_level(rows)
+        cols = {}
+        for c in self.numeric:
+            v = rows[c].astype(float).to_numpy()
+            cols[c] = (
+                np.log1p(np.clip(v, 0, None)) - offset if c.startswith(RELATIVE_PREFIXES) else v
+            )
+        return pd.DataFrame(cols, index=rows.index)
+
+    def numeric_matrix(self, rows: pd.DataFrame) -> np.ndarray:
+        """Standardised numeric inputs; unknown values (no history that far back) become 0."""
+        raw = self._raw(rows)
+        out = np.column_stack([(raw[c] - self.mean[c]) / self.std[c] for c in self.numeric])
+        return np.nan_to_num(out.astype(np.float32), nan=0.0, posinf=0.0, neginf=0.0)
+
+    def category_codes(self, rows: pd.DataFrame) -> np.ndarray:
+        """Integer codes per categorical; 0 is reserved for values unseen in training."""
+        codes = []
+        for c in self.categoricals:
+            lookup = {v: i + 1 for i, v in enumerate(self.vocab[c])}
+            codes.append(rows[c].astype(str).map(lookup).fillna(0).astype(np.int64).to_numpy())
+        return np.column_stack(codes) if codes else np.zeros((len(rows), 0), dtype=np.int64)
+
+
+def log_level(rows: pd.DataFrame) -> np.ndarray:
+    return np.log1p(np.clip(rows["level"].astype(float).to_numpy(), 0, None))
+
+
+def relative_target(rows: pd.DataFrame) -> np.ndarray:
+    return (
+        np.log1p(np.clip(rows["target"].to_numpy(dtype=float), 0, None)) - log_level(rows)
+    ).astype(np.float32)
+
+
+def to_units(rows: pd.DataFrame, relative: np.ndarray) -> np.ndarray:
+    """Back from the relative log scale to non-negative units."""
+    return np.clip(np.expm1(np.asarray(relative, dtype=float) + log_level(rows)), 0, None)
+
+
+def fit_lasso(design: Design, rows: pd.DataFrame, cfg: LassoConfig, seed: int) -> Lasso:
+    model = Lasso(alpha=cfg.alpha, max_iter=cfg.max_iter, random_state=seed, selection="cyclic")
+    return model.fit(design.numeric_matrix(rows), relative_target(rows))
+
+
+def historical_average(rows: pd.DataFrame, history: pd.DataFrame) -> np.ndarray:
+    """Baseline: each series' mean weekly demand over all its weeks before the forecast period."""
+    means = history.groupby(["store_id", "product_id"])["target"].mean()
+    keys = pd.MultiIndex.from_frame(rows[["store_id", "product_id"]])
+    return np.nan_to_num(means.reindex(keys).to_numpy(dtype=float), nan=0.0)
+
+
+def naive(rows: pd.DataFrame, horizon: int) -> np.ndarray:
+    """Last known week (``horizon`` weeks before the target week): "same as last time"."""
+    return np.nan_to_num(rows[f"lag_{horizon}"].to_numpy(dtype=float), nan=0.0).clip(0)
+
+
+@dataclass
+class EnsembleMeta:
+    segment: str
+    nn_weight: float
+    nn_epochs: int
+    design: Design
+    nn_shape: dict
+    n_train: int
+    n_val: int
+    val_scores: dict[str, float | None]
+
+    def save(self, path: Path) -> None:
+        path.write_text(json.dumps(asdict(self), indent=2, sort_keys=True) + "\n")
+
+    @classmethod
+    def load(cls, path: Path) -> EnsembleMeta:
+        raw = json.loads(path.read_text())
+        raw["design"] = Design(**raw["design"])
+        return cls(**raw)
+
+
+def save_lasso(model: Lasso, path: Path) -> None:
+    joblib.dump(model, path)
+
+
+def load_lasso(path: Path) -> Lasso:
+    return joblib.load(path)

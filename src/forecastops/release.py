@@ -1,0 +1,373 @@
+"""Release gate (release.yml) and deployment stamping (deploy.yml).
+
+``forecastops release validate`` runs in the prod env on a ``release/X.Y`` branch and checks:
+
+1. ``reports/data_validation.json`` exists and passed;
+2. training artifacts exist: ``models/<region>/`` for every region in ``segments.regions``;
+3. ``reports/metrics.json``: each segment's ``env.gate.metric`` ≤ ``env.gate.threshold``, and at
+   least ``env.gate.min_pass_fraction`` of the segments pass;
+4. no regression vs the current prod model beyond ``env.gate.max_regression`` (absolute increase of
+   the gate metric per segment and overall). The prod metrics are read from git at the commit of
+   the GTO version in prod (or ``--prod-rev`` / ``--prod-metrics``); no prod version: no check.
+
+The verdict is written to ``reports/release_validation.json`` (committed at the release commit;
+``forecastops registry promote`` reads it there) and the command exits 2 naming failing segments.
+
+``forecastops release stamp`` adds model/data version columns to every forecast row (deploy.yml).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import math
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from forecastops import io
+from forecastops.errors import ForecastopsError
+
+GATE_DEFAULTS = {
+    "metric": "mape",
+    "threshold": 0.45,
+    "max_regression": 0.02,
+    "min_pass_fraction": 1.0,
+}
+
+
+def _num(x: Any) -> float | None:
+    if isinstance(x, bool) or x is None:
+        return None
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(v) else v
+
+
+def _read_json(path: str | Path) -> dict | None:
+    path = Path(path)
+    if not path.is_file():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ForecastopsError(f"{path}: not valid JSON: {exc}") from exc
+
+
+def data_validation_passed(report: dict | None) -> tuple[bool, str]:
+    if report is None:
+        return False, "reports/data_validation.json not found (run the validate stage)"
+    if "passed" in report:
+        ok = bool(report["passed"])
+    elif "status" in report:
+        ok = str(report["status"]).lower() in {"pass", "passed", "ok", "success"}
+    else:
+        errors = report.get("n_errors", report.get("errors"))
+        ok = (len(errors) if isinstance(errors, list) else errors) == 0
+    return ok, "data validation passed" if ok else "data validation failed"
+
+
+def check_gate(
+    metrics: dict,
+    gate: dict[str, Any],
+    prod_metrics: dict | None = None,
+) -> dict[str, Any]:
+    """Pure part of the gate: thresholds and regression vs prod on two metrics dicts."""
+    metric = gate["metric"]
+    threshold = float(gate["threshold"])
+    max_reg = float(gate["max_regression"])
+    min_frac = float(gate["min_pass_fraction"])
+    segments = metrics.get("segments") or {}
+    failures: list[str] = []
+    failing = []
+    for key in sorted(segments):
+        value = _num(segments[key].get(metric))
+        if value is None or value > threshold:
+            failing.append({"segment": key, metric: value})
+    total = len(segments)
+    fraction = (total - len(failing)) / total if total else 0.0
+    if total == 0:
+        failures.append("metrics.json has no segments")
+    elif fraction + 1e-12 < min_frac:
+        names = ", ".join(
+            f"{f['segment']} ({metric}={'n/a' if f[metric] is None else f'{f[metric]:.4f}'})"
+            for f in failing
+        )
+        failures.append(
+            f"{total - len(failing)}/{total} segments pass {metric} ≤ {threshold:g} "
+            f"(need {min_frac:.0%}); failing: {names}"
+        )
+    regressions = []
+    if prod_metrics:
+        prod_seg = prod_metrics.get("segments") or {}
+        pairs = [(k, segments[k], prod_seg[k]) for k in sorted(set(segments) & set(prod_seg))]
+        pairs.append(("overall", metrics.get("overall") or {}, prod_metrics.get("overall") or {}))
+        for key, new, old in pairs:
+            n, o = _num(new.get(metric)), _num(old.get(metric))
+            if n is not None and o is not None and n - o > max_reg + 1e-12:
+                regressions.append({"segment": key, "prod": o, "candidate": n, "increase": n - o})
+        if regressions:
+            failures.append(
+                f"regression vs prod beyond {max_reg:g} in {metric}: "
+                + ", ".join(
+                    f"{r['segment']} ({r['prod']:.4f} → {r['candidate']:.4f})" for r in regressions
+                )
+            )
+    return {
+        "passed": not failures,
+        "thresholds_passed": total > 0 and fraction + 1e-12 >= min_frac,
+        "failures": failures,
+        "failing_segments": [f["segment"] for f in failing],
+        "pass_fraction": fraction,
+        "regressions": regressions,
+    }
+
+
+def _git(*args: str) -> str:
+    out = subprocess.run(["git", *args], capture_output=True, text=True, check=False)
+    return out.stdout.strip() if out.returncode == 0 else ""
+
+
+def _prod_metrics(args: argparse.Namespace, metrics_path: str) -> tuple[dict | None, dict | None]:
+    """(prod metrics, info about where they came from)."""
+    if args.prod_metrics:
+        data = _read_json(args.prod_metrics)
+        if data is None:
+            raise ForecastopsError(f"{args.prod_metrics}: not found")
+        return data, {"source": args.prod_metrics}
+    from forecastops import registry
+
+    if args.prod_rev:
+        commit = _git("rev-parse", "--verify", f"{args.prod_rev}^{{commit}}")
+        if not commit:
+            raise ForecastopsError(f"--prod-rev {args.prod_rev}: no such git revision")
+        info = {"source": f"{args.prod_rev}:{metrics_path}", "commit": commit}
+    else:
+        settings = registry.load_settings(args.params)
+        held = registry.which(".", settings.artifact, settings.prod_stage)
+        if held is None:
+            return None, None
+        commit = held["commit"]
+        info = {"source": f"{held['tag']}:{metrics_path}", **held}
+    data = registry.show_json_at(commit, metrics_path)
+    if data is None:
+        raise ForecastopsError(f"prod commit {commit[:10]} has no {metrics_path}")
+    return data, info
+
+
+def validate(args: argparse.Namespace) -> dict[str, Any]:
+    from forecastops.config import load_params
+
+    params = load_params(args.params)
+    env = params.get("env") or {}
+    gate = {**GATE_DEFAULTS, **(env.get("gate") or {})}
+    checks: list[dict[str, Any]] = []
+
+    ok, detail = data_validation_passed(_read_json(args.data_validation))
+    checks.append({"name": "data_validation", "passed": ok, "detail": detail})
+
+    regions = list(((params.get("segments") or {}).get("regions") or {}).keys())
+    missing = [
+        r
+        for r in regions
+        if not (Path(args.models) / r).is_dir() or not any((Path(args.models) / r).iterdir())
+    ]
+    checks.append(
+        {
+            "name": "training_artifacts",
+            "passed": bool(regions) and not missing,
+            "detail": f"missing {args.models}/<region>/ for: {', '.join(missing)}"
+            if missing
+            else f"{len(regions)} regions present"
+            if regions
+            else "params has no segments.regions",
+        }
+    )
+
+    metrics = _read_json(args.metrics)
+    if metrics is None:
+        checks.append({"name": "metrics", "passed": False, "detail": f"{args.metrics} not found"})
+        gate_result = {"passed": False, "failures": [], "failing_segments": [], "regressions": []}
+        prod_info = None
+    else:
+        prod, prod_info = _prod_metrics(args, args.metrics)
+        gate_result = check_gate(metrics, gate, prod)
+        checks.append(
+            {
+                "name": "thresholds",
+                "passed": gate_result["thresholds_passed"],
+                "detail": f"{gate_result.get('pass_fraction', 0):.0%} of segments pass "
+                f"{gate['metric']} ≤ {gate['threshold']}",
+            }
+        )
+        checks.append(
+            {
+                "name": "no_regression_vs_prod",
+                "passed": not gate_result["regressions"],
+                "detail": "no prod version yet"
+                if prod is None
+                else f"compared with {prod_info.get('source')}",
+            }
+        )
+
+    failures = [
+        c["detail"]
+        for c in checks
+        if not c["passed"] and c["name"] in {"data_validation", "training_artifacts", "metrics"}
+    ]
+    failures += gate_result["failures"]
+    return {
+        "passed": not failures,
+        "env": env.get("name"),
+        "gate": gate,
+        "checks": checks,
+        "failures": failures,
+        "failing_segments": gate_result["failing_segments"],
+        "regressions": gate_result["regressions"],
+        "prod": prod_info,
+        "validated_commit": _git("rev-parse", "HEAD") or None,
+        "created_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
+    }
+
+
+def data_version(dvc_file: str | Path = "data.dvc") -> str | None:
+    """md5 of the raw data as pinned by data.dvc (what a forecast row was made from)."""
+    import yaml
+
+    path = Path(dvc_file)
+    if not path.is_file():
+        return None
+    outs = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("outs") or [{}]
+    return outs[0].get("md5")
+
+
+def stamp(forecasts: Path, deployment: dict, out: Path, data_ver: str | None) -> int:
+    extra = {
+        "model_artifact": deployment.get("artifact", ""),
+        "model_version": deployment.get("version", ""),
+        "model_commit": deployment.get("commit", ""),
+        "data_version": data_ver or "",
+    }
+    rows = 0
+
+    def writer(tmp: Path) -> None:
+        nonlocal rows
+        with (
+            forecasts.open(newline="", encoding="utf-8") as src,
+            tmp.open("w", newline="", encoding="utf-8") as dst,
+        ):
+            reader = csv.DictReader(src)
+            fields = [f for f in (reader.fieldnames or []) if f not in extra] + list(extra)
+            w = csv.DictWriter(dst, fieldnames=fields)
+            w.writeheader()
+            for row in reader:
+                row.update(extra)
+                w.writerow(row)
+                rows += 1
+
+    io.atomic_write(out, writer)
+    return rows
+
+
+BOT = ("forecastops-bot", "forecastops-bot@users.noreply.github.com")
+
+
+def record(args: argparse.Namespace) -> int:
+    """Commit the release validation report on the current branch so the version registered next
+    carries its verdict (``[skip ci]``: the bot commit must not retrigger release.yml)."""
+    import os
+
+    from forecastops import registry
+
+    report = _read_json(args.report)
+    if report is None:
+        raise ForecastopsError(f"{args.report}: not found (run `forecastops release validate`)")
+    registry.git("add", "--force", args.report)
+    if not registry.git("diff", "--cached", "--name-only", "--", args.report):
+        print(f"{args.report} already committed at HEAD")
+    else:
+        verdict = "passed" if report.get("passed") else "failed"
+        registry.git(
+            "-c",
+            f"user.name={BOT[0]}",
+            "-c",
+            f"user.email={BOT[1]}",
+            "commit",
+            "-m",
+            f"release validation {verdict} [skip ci]",
+            "--",
+            args.report,
+        )
+        print(f"committed {args.report} ({verdict})")
+    if args.push:
+        settings = registry.load_settings(args.params)
+        branch = os.environ.get("GITHUB_REF_NAME") or registry.git(
+            "symbolic-ref", "--short", "HEAD"
+        )
+        remote = args.remote or settings.remote
+        registry.git("push", remote, f"HEAD:refs/heads/{branch}", env=registry.push_env())
+        print(f"pushed HEAD to {remote}/{branch}")
+    return 0
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    sub = parser.add_subparsers(dest="release_command", required=True, metavar="ACTION")
+    v = sub.add_parser("validate", help="release gate in the prod environment")
+    v.add_argument("--params", default="params.yaml")
+    v.add_argument("--metrics", default="reports/metrics.json")
+    v.add_argument("--data-validation", default="reports/data_validation.json")
+    v.add_argument("--models", default="models")
+    grp = v.add_mutually_exclusive_group()
+    grp.add_argument("--prod-metrics", help="metrics.json of the prod model (file)")
+    grp.add_argument("--prod-rev", help="git revision whose metrics.json is prod's")
+    v.add_argument("--out", default="reports/release_validation.json")
+
+    r = sub.add_parser("record", help="commit the validation report ([skip ci]) and push it")
+    r.add_argument("--report", default="reports/release_validation.json")
+    r.add_argument("--remote", default=None, help="default: registry.remote")
+    r.add_argument("--params", default="params.yaml")
+    r.add_argument("--push", action="store_true")
+
+    s = sub.add_parser("stamp", help="add model/data version columns to the forecasts")
+    s.add_argument("--forecasts", default="outputs/forecasts.csv")
+    s.add_argument(
+        "--deployment",
+        default="reports/deployment.json",
+        help="from `forecastops registry check-ref --out`",
+    )
+    s.add_argument("--data-dvc", default="data.dvc")
+    s.add_argument("--out", default="deploy/forecasts.csv")
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.release_command == "validate":
+        result = validate(args)
+        io.write_json(args.out, result)
+        print(f"wrote {args.out}")
+        if not result["passed"]:
+            lines = "\n  - ".join(result["failures"])
+            raise ForecastopsError(f"release validation failed:\n  - {lines}")
+        print(f"release validation passed ({result['env']} env)")
+        return 0
+
+    if args.release_command == "record":
+        return record(args)
+
+    forecasts = Path(args.forecasts)
+    if not forecasts.is_file():
+        raise ForecastopsError(f"{forecasts}: not found (run the score stage)")
+    deployment = _read_json(args.deployment)
+    if deployment is None:
+        raise ForecastopsError(
+            f"{args.deployment}: not found (run `forecastops registry check-ref`)"
+        )
+    n = stamp(forecasts, deployment, Path(args.out), data_version(args.data_dvc))
+    print(
+        f"wrote {args.out}: {n} rows stamped "
+        f"{deployment.get('artifact')}@{deployment.get('version')}"
+    )
+    return 0

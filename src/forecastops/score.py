@@ -1,0 +1,102 @@
+"""score: batch forecasts of the next horizon for every active store x product.
+
+Each row is stamped with the model version (a GTO version such as ``forecaster@v1.2.0`` when a
+release deploys, else a content hash of the models) and the data version (the md5 DVC recorded for
+the raw data), so any published number can be traced to exactly what produced it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from forecastops import io
+from forecastops.config import load_params, section
+from forecastops.errors import ForecastopsError
+from forecastops.schema import ModelConfig, SegmentsConfig
+from forecastops.train import predict_segment, segment_dir, usable
+
+
+def content_hash(root: Path) -> str:
+    """Short, stable hash of a directory's files (names and bytes)."""
+    digest = hashlib.md5()
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def data_version(dvc_file: Path, data_root: Path) -> str:
+    """The md5 DVC tracks for the raw data (``data.dvc``), else a hash of the files."""
+    if dvc_file.is_file():
+        outs = (yaml.safe_load(dvc_file.read_text()) or {}).get("outs") or [{}]
+        if outs[0].get("md5") and Path(outs[0].get("path", "")).name == data_root.name:
+            return f"dvc:{outs[0]['md5'].removesuffix('.dir')[:12]}"
+    return f"files:{content_hash(data_root)}" if data_root.is_dir() else "unknown"
+
+
+def score_region(features: pd.DataFrame, models_dir: Path, model_cfg: ModelConfig) -> pd.DataFrame:
+    future = usable(features, "future")
+    frames = []
+    for segment, rows in future.groupby("segment", sort=True):
+        model_dir = segment_dir(models_dir, segment)
+        if not (model_dir / "meta.json").is_file():
+            raise ForecastopsError(f"{model_dir}: no trained model for segment {segment}")
+        frames.append(predict_segment(model_dir, rows, model_cfg))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def score(
+    features_dir: Path, models_dir: Path, params: dict, model_version: str, data_ver: str
+) -> pd.DataFrame:
+    segments = section(params, "segments", SegmentsConfig)
+    frames = []
+    for region in segments.regions:
+        path = features_dir / f"{region}.parquet"
+        if not path.is_file():
+            raise ForecastopsError(f"{path}: not found; run the featurize stage first")
+        model_cfg = ModelConfig.model_validate(segments.model_params(region, params["model"]))
+        frames.append(score_region(pd.read_parquet(path), models_dir / region, model_cfg))
+    out = pd.concat(frames, ignore_index=True)
+    out = out.rename(columns={"ensemble": "forecast"})
+    out["week_start"] = out["week_start"].dt.strftime("%Y-%m-%d")
+    for col in ("forecast", "lasso", "nn"):
+        out[col] = out[col].round(3)
+    out["model_version"] = model_version
+    out["data_version"] = data_ver
+    return out
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--params", default="params.yaml")
+    parser.add_argument("--features", default="artifacts/features")
+    parser.add_argument("--models", default="models")
+    parser.add_argument("--out", default="outputs/forecasts.csv")
+    parser.add_argument(
+        "--model-version",
+        default=os.environ.get("FORECASTOPS_MODEL_VERSION"),
+        help="stamp (e.g. forecaster@v1.2.0); default $FORECASTOPS_MODEL_VERSION or a models hash",
+    )
+    parser.add_argument("--data-dvc", default="data.dvc")
+
+
+def run(args: argparse.Namespace) -> int:
+    params = load_params(args.params)
+    models_dir = Path(args.models)
+    if not models_dir.is_dir():
+        raise ForecastopsError(f"{models_dir}: not found; run the train stages first")
+    version = args.model_version or f"workspace:{content_hash(models_dir)}"
+    data_ver = data_version(Path(args.data_dvc), Path(params["env"]["data_root"]))
+    out = score(Path(args.features), models_dir, params, version, data_ver)
+    io.atomic_write(args.out, lambda p: out.to_csv(p, index=False))
+    weeks = sorted(out["week_start"].unique())
+    print(
+        f"score: {len(out)} forecasts for {out[['store_id', 'product_id']].drop_duplicates().shape[0]} "
+        f"series, weeks {weeks[0]}..{weeks[-1]}, model {version}, data {data_ver} -> {args.out}"
+    )
+    return 0

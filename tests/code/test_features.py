@@ -1,0 +1,66 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from forecastops.config import section
+from forecastops.errors import ForecastopsError
+from forecastops.features import FeaturesConfig, build_features, featurize, lag_columns
+from forecastops.schema import SegmentsConfig, TrainConfig
+
+
+@pytest.fixture(scope="module")
+def cfgs(local_params):
+    return (
+        section(local_params, "features", FeaturesConfig),
+        section(local_params, "segments", SegmentsConfig),
+        section(local_params, "train", TrainConfig),
+    )
+
+
+def test_no_look_ahead(weekly_table, cfgs):
+    """Changing demand from week T on must not change any feature of a week before T + horizon."""
+    feat, seg, train = cfgs
+    h = train.horizon_weeks
+    cut = weekly_table["week_start"].sort_values().unique()[60]
+    changed = weekly_table.copy()
+    later = changed["week_start"] >= cut
+    changed.loc[later, "net_demand"] = changed.loc[later, "net_demand"] * 7 + 3
+    a = build_features(weekly_table, feat, seg, train)
+    b = build_features(changed, feat, seg, train)
+    early = a["week_start"] < cut + pd.Timedelta(weeks=h)
+    cols = [*lag_columns(feat, h), "rmean_4", "rmean_52", "rstd_13", "zero_share_13", "level"]
+    pd.testing.assert_frame_equal(a.loc[early, cols], b.loc[early, cols])
+    # ... and the change is visible from week T + h on (the features are live, not constant)
+    assert not a.loc[~early, "level"].equals(b.loc[~early, "level"])
+
+
+def test_lags_are_the_target_shifted(weekly_table, cfgs):
+    feat, seg, train = cfgs
+    h = train.horizon_weeks
+    f = build_features(weekly_table, feat, seg, train)
+    one = f[(f["store_id"] == "S001") & (f["product_id"] == "P00")].reset_index(drop=True)
+    np.testing.assert_array_equal(one[f"lag_{h}"].to_numpy()[h:], one["target"].to_numpy()[:-h])
+
+
+def test_time_split_and_velocity_from_training_weeks_only(weekly_table, cfgs):
+    feat, seg, train = cfgs
+    f = build_features(weekly_table, feat, seg, train)
+    last = f.loc[f["split"] == "test", "week_start"]
+    assert last.dt.isocalendar().week.nunique() == train.split.test_weeks
+    assert f.loc[f["split"] == "val", "week_start"].max() < last.min()
+    assert f.loc[f["split"] == "future", "target"].isna().all()
+    # inflating only the test weeks must not move any series between fast and slow
+    spiked = weekly_table.copy()
+    test_weeks = f.loc[f["split"] == "test", "week_start"].unique()
+    spiked.loc[spiked["week_start"].isin(test_weeks), "net_demand"] += 1000
+    g = build_features(spiked, feat, seg, train)
+    assert (f["velocity"] == g["velocity"]).all()
+    assert set(f["velocity"]) == {"fast", "slow"}
+
+
+def test_unknown_region_is_a_clear_error(weekly_table, cfgs):
+    feat, seg, train = cfgs
+    table = weekly_table.copy()
+    table.loc[table["region"] == "texas", "region"] = "atlantis"
+    with pytest.raises(ForecastopsError, match="atlantis"):
+        featurize(table, feat, seg, train)

@@ -1,0 +1,96 @@
+"""The real pipeline: `dvc repro` over dvc.yaml on the committed sample (env=local)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from forecastops import cli, config
+from forecastops.smoke import prepare
+
+REPO = Path(__file__).resolve().parents[2]
+DVC = str(Path(sys.executable).parent / "dvc")
+pytestmark = pytest.mark.slow
+
+
+def dvc(*args: str, cwd: Path) -> str:
+    out = subprocess.run([DVC, *args], cwd=cwd, capture_output=True, text=True, check=False)
+    assert out.returncode == 0, out.stdout + out.stderr
+    return out.stdout + out.stderr
+
+
+@pytest.fixture(scope="module")
+def smoke(tmp_path_factory, monkeypatch_module):
+    root = tmp_path_factory.mktemp("smoke")
+    monkeypatch_module.chdir(REPO)
+    code = cli.main(["smoke", "--workdir", str(root / "ws"), "--reports", str(root / "reports")])
+    assert code == 0
+    return root
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    with pytest.MonkeyPatch.context() as mp:
+        yield mp
+
+
+def test_smoke_produces_metrics_validation_plots_and_stamped_forecasts(smoke, local_params):
+    metrics = json.loads((smoke / "reports" / "metrics.json").read_text())
+    segments = config.section(
+        local_params, "segments", __import__("forecastops.schema", fromlist=["x"]).SegmentsConfig
+    )
+    assert set(metrics["segments"]) == set(segments.segment_keys())
+    for key in (
+        "mape",
+        "baseline_mape",
+        "mape_reduction",
+        "rmse_0",
+        "rmse_all",
+        "segments_passed",
+        "segments_total",
+    ):
+        assert key in metrics["overall"], key
+    for seg in metrics["segments"].values():
+        for key in (
+            "mape",
+            "baseline_mape",
+            "mape_reduction",
+            "rmse_0",
+            "rmse_all",
+            "n_zero_actuals",
+            "passed",
+        ):
+            assert key in seg
+        assert seg["mape_reduction"] == pytest.approx(1 - seg["mape"] / seg["baseline_mape"])
+    assert json.loads((smoke / "reports" / "data_validation.json").read_text())["summary"]["passed"]
+    assert len(list((smoke / "reports" / "plots").glob("*.png"))) == len(metrics["segments"])
+    forecasts = pd.read_csv(smoke / "ws" / "outputs" / "forecasts.csv")
+    assert forecasts["week_start"].nunique() == local_params["score"]["horizon_weeks"]
+    assert forecasts["model_version"].str.startswith("workspace:").all()
+    assert forecasts["data_version"].notna().all() and (forecasts["forecast"] >= 0).all()
+    assert "Data and pipelines are up to date" in dvc("status", cwd=smoke / "ws")
+
+
+def test_changing_one_region_retrains_only_that_region(smoke):
+    ws = smoke / "ws"
+    params = config.compose(
+        ["env=local", "+segments.regions.texas.model.lasso.alpha=0.01"], REPO / "conf"
+    )
+    (ws / "params.yaml").write_text(config.dump(params))
+    status = dvc("status", cwd=ws)
+    assert "train@texas" in status and "train@northeast" not in status
+    log = dvc("repro", cwd=ws)
+    assert "Running stage 'train@texas'" in log
+    assert "Running stage 'train@northeast'" not in log
+    assert "Running stage 'condition'" not in log and "Running stage 'featurize'" not in log
+
+
+def test_prepare_refuses_a_missing_sample(tmp_path):
+    (tmp_path / "conf").symlink_to(REPO / "conf")
+    with pytest.raises(Exception, match="sample is missing"):
+        prepare(tmp_path / "ws", [], repo=tmp_path)

@@ -1,0 +1,282 @@
+"""validate: rules, actions, report, and failures through the real CLI."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from pydantic import ValidationError
+
+from forecastops import cli
+from forecastops.validate import ValidationConfig, validate
+
+PREVIOUS = b"previous validated table"
+
+
+def _pipeline(params: Path, root: Path, tmp_path: Path, capsys) -> tuple[int, str, Path, Path]:
+    """condition + validate through the CLI; the validated table exists beforehand."""
+    cond = tmp_path / "artifacts" / "conditioned.parquet"
+    out = tmp_path / "artifacts" / "validated.parquet"
+    report = tmp_path / "reports" / "data_validation.json"
+    rc = cli.main(["condition", "--params", str(params), "--data", str(root), "--out", str(cond)])
+    assert rc == 0, capsys.readouterr().err
+    out.write_bytes(PREVIOUS)
+    rc = cli.main(
+        [
+            "validate",
+            "--params",
+            str(params),
+            "--in",
+            str(cond),
+            "--out",
+            str(out),
+            "--report",
+            str(report),
+        ]
+    )
+    return rc, capsys.readouterr().err, out, report
+
+
+def _append(path: Path, line: str) -> None:
+    path.write_text(path.read_text() + line + "\n")
+
+
+def test_default_rules_pass_and_clean(make_params, raw_default, tmp_path, capsys):
+    rc, err, out, report_path = _pipeline(make_params(), raw_default, tmp_path, capsys)
+    assert rc == 0, err
+    report = json.loads(report_path.read_text())
+    df = pd.read_parquet(out)
+    assert report["summary"] == {**report["summary"], "rows_in": 48, "rows_out": 47, "passed": True}
+    # outage: store 1002 sent nothing in 2024-01-22 while 1001 (same region) did -> row dropped
+    mw = report["missing_weeks"]
+    assert (mw["violations"], mw["action"], mw["severity"]) == (1, "drop", "warning")
+    assert (
+        mw["examples"][0]["store_id"] == "1002" and mw["examples"][0]["week_start"] == "2024-01-22"
+    )
+    assert not ((df.store_id == "1002") & (df.week_start == "2024-01-22")).any()
+    # the legitimate zero (1001 x SKU-2, other products reported) stays
+    assert ((df.store_id == "1001") & (df.product_id == "SKU-2") & df._filled).sum() == 1
+    # returns exceed shipments -> clipped to 0 and reported with lineage
+    nn = report["negative_net_demand"]
+    assert (
+        nn["violations"] == 1
+        and nn["examples"][0]["_source_file"] == "shipments/shipments_2024.csv"
+    )
+    assert nn["examples"][0]["_source_row"] == 7 and nn["examples"][0]["net_demand"] == -47
+    assert (df.loc[~df.is_future, "net_demand"] >= 0).all()
+    for name in (
+        "schema",
+        "unknown_store",
+        "unknown_product",
+        "duplicates",
+        "negative_quantity",
+        "temperature_range",
+        "promo_range",
+        "demand_max",
+        "stale_data",
+        "too_few_rows",
+    ):
+        assert report[name]["violations"] == 0, name
+        assert set(report[name]) >= {"severity", "action", "violations", "examples"}
+
+
+def test_negative_quantity_default_drop(make_params, raw_default, tmp_path, capsys):
+    _append(raw_default / "shipments" / "shipments_2024.csv", "1002,SKU-2,01/14/2024,-4")
+    rc, err, out, report_path = _pipeline(make_params(), raw_default, tmp_path, capsys)
+    assert rc == 0, err
+    rep = json.loads(report_path.read_text())["negative_quantity"]
+    assert rep["violations"] == 1 and rep["examples"][0]["_source_row"] == 31
+    assert (pd.read_parquet(out).units_shipped.dropna() >= 0).all()
+
+
+def _assert_failed(rc, err, out, report_path, rule, patterns):
+    assert rc == 2, err
+    assert f"validation rule '{rule}' failed" in err
+    for pat in patterns:
+        assert re.search(pat, err), (pat, err)
+    assert out.read_bytes() == PREVIOUS  # the previous validated table is left intact
+    report = json.loads(report_path.read_text())  # ... but the report is there to read
+    assert report["summary"]["passed"] is False and rule in report["summary"]["failed_rules"]
+    assert report[rule]["violations"] > 0 and report[rule]["examples"]
+    return report
+
+
+def test_negative_quantity_fail_stops_pipeline(make_params, raw_default, tmp_path, capsys):
+    _append(raw_default / "shipments" / "shipments_2024.csv", "1002,SKU-2,01/14/2024,-4")
+    params = make_params(**{"validation.negative_quantity.action": "fail"})
+    _assert_failed(
+        *_pipeline(params, raw_default, tmp_path, capsys),
+        "negative_quantity",
+        [r"column: units_shipped", r"shipments/shipments_2024\.csv row 31", r"units_shipped=-4"],
+    )
+
+
+def test_duplicate_rows_fail(make_params, raw_default, tmp_path, capsys):
+    _append(raw_default / "shipments" / "shipments_2024.csv", "1001,SKU-1,01/07/2024,11")
+    report = _assert_failed(
+        *_pipeline(make_params(), raw_default, tmp_path, capsys),
+        "duplicates",
+        [
+            r"column: store_id, product_id, week_start",
+            r"shipments_2024\.csv row 1:",
+            r"shipments_2024\.csv row 31:",
+        ],
+    )
+    assert report["duplicates"]["violations"] == 2
+
+
+def test_duplicates_drop_keeps_first(make_params, raw_default, tmp_path, capsys):
+    _append(raw_default / "shipments" / "shipments_2024.csv", "1001,SKU-1,01/07/2024,11")
+    params = make_params(**{"validation.duplicates.action": "drop"})
+    rc, err, out, _ = _pipeline(params, raw_default, tmp_path, capsys)
+    assert rc == 0, err
+    df = pd.read_parquet(out)
+    key = df[(df.store_id == "1001") & (df.product_id == "SKU-1") & (df.week_start == "2024-01-01")]
+    assert key._source_row.tolist() == [1] and key.units_returned.tolist() == [3]
+
+
+def test_unknown_store_fails(make_params, raw_default, tmp_path, capsys):
+    _append(raw_default / "shipments" / "shipments_2024.csv", "9999,SKU-1,01/07/2024,4")
+    _assert_failed(
+        *_pipeline(make_params(), raw_default, tmp_path, capsys),
+        "unknown_store",
+        [r"column: store_id", r"shipments_2024\.csv row 31", r"store_id=9999"],
+    )
+
+
+def test_unknown_product_fails(make_params, raw_default, tmp_path, capsys):
+    _append(raw_default / "shipments" / "shipments_2024.csv", "1001,SKU-404,01/07/2024,4")
+    _assert_failed(
+        *_pipeline(make_params(), raw_default, tmp_path, capsys),
+        "unknown_product",
+        [r"column: product_id", r"row 31", r"product_id=SKU-404"],
+    )
+
+
+def test_too_few_rows_and_stale_data_fail(make_params, raw_default, tmp_path, capsys):
+    params = make_params(
+        **{
+            "validation.too_few_rows.min_rows": 1000,
+            "validation.stale_data.action": "fail",
+            "validation.stale_data.reference_date": "2025-01-06",
+        }
+    )
+    rc, err, out, report_path = _pipeline(params, raw_default, tmp_path, capsys)
+    assert rc == 2 and "'too_few_rows' failed" in err and "'stale_data' failed" in err
+    assert out.read_bytes() == PREVIOUS
+    report = json.loads(report_path.read_text())
+    assert report["stale_data"]["examples"][0]["week_start"] == "2024-02-26"
+
+
+def test_missing_validated_input(make_params, tmp_path, capsys):
+    rc = cli.main(
+        [
+            "validate",
+            "--params",
+            str(make_params()),
+            "--in",
+            str(tmp_path / "no.parquet"),
+            "--out",
+            str(tmp_path / "v.parquet"),
+            "--report",
+            str(tmp_path / "r.json"),
+        ]
+    )
+    assert rc == 2 and "no.parquet: not found" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------------------------------------
+# unit level
+
+
+def _table() -> pd.DataFrame:
+    n = 4
+    return pd.DataFrame(
+        {
+            "region": pd.Series(["r"] * n, dtype="str"),
+            "store_id": pd.Series(["1", "1", "2", "2"], dtype="str"),
+            "store_format": pd.Series(["large"] * n, dtype="str"),
+            "product_id": pd.Series(["a", "b", "a", "b"], dtype="str"),
+            "category": pd.Series(["c"] * n, dtype="str"),
+            "zip": pd.Series(["00001"] * n, dtype="str"),
+            "week_start": pd.to_datetime(["2024-01-01"] * n).astype("datetime64[ns]"),
+            "units_shipped": [1.0, np.nan, 200.0, 3.0],
+            "units_returned": [0.0, 0.0, np.nan, 0.0],
+            "net_demand": [1.0, np.nan, np.nan, 3.0],
+            "promo_discount": [0.0, 1.5, -0.1, 0.2],
+            "is_event_week": np.zeros(n, np.int8),
+            "event_names": pd.Series([""] * n, dtype="str"),
+            "temperature_c": [60.0, -50.0, 10.0, np.nan],
+            "precipitation_mm": [0.0] * n,
+            "weather_source": pd.Series(["observed"] * n, dtype="str"),
+            "is_future": [False] * n,
+            "_filled": [False] * n,
+            "_source_file": pd.Series(["f.csv"] * n, dtype="str"),
+            "_source_row": pd.array([1, 2, 3, 4], dtype="Int64"),
+        }
+    )
+
+
+def _cfg(**rules) -> ValidationConfig:
+    base = {
+        "too_few_rows": {"min_rows": 1},
+        "stale_data": {"action": "report", "reference_date": "2024-01-08"},
+    }
+    return ValidationConfig.model_validate({**base, **rules})
+
+
+def test_clip_fill_zero_and_report_actions():
+    df, report, failed = validate(
+        _table(),
+        _cfg(
+            demand_max={
+                "severity": "warning",
+                "action": "report",
+                "column": "units_shipped",
+                "max": 100,
+            }
+        ),
+    )
+    assert not failed and report["summary"]["passed"]
+    assert df.temperature_c.tolist()[:3] == [50.0, -40.0, 10.0]  # clipped, NaN untouched
+    assert np.isnan(df.temperature_c.iloc[3])
+    assert df.promo_discount.tolist() == [0.0, 1.0, 0.0, 0.2]
+    assert df.units_shipped.tolist() == [1.0, 0.0, 200.0, 3.0]  # missing -> 0
+    assert df.units_returned.tolist() == [0.0, 0.0, 0.0, 0.0]
+    assert df.net_demand.tolist() == [1.0, 0.0, 200.0, 3.0]
+    assert report["missing_values"]["violations"] == 2
+    assert report["temperature_range"]["violations"] == 2
+    assert report["promo_range"]["violations"] == 2
+    assert report["demand_max"]["violations"] == 1 and df.units_shipped.max() == 200
+    json.dumps(report, allow_nan=False)
+
+
+def test_drop_action_and_disabled_rule():
+    df, report, _ = validate(
+        _table(),
+        _cfg(
+            temperature_range={"action": "drop", "column": "temperature_c", "min": -40, "max": 50},
+            promo_range={"enabled": False, "column": "promo_discount"},
+        ),
+    )
+    assert len(df) == 2 and report["promo_range"]["violations"] == 0
+
+
+def test_schema_rule_names_the_columns():
+    bad = _table().drop(columns=["zip"]).astype({"units_shipped": "str"})
+    _, report, failed = validate(bad, _cfg())
+    assert [c.name for c in failed] == ["schema"]
+    cols = {e["column"] for e in report["schema"]["examples"]}
+    assert cols == {"zip", "units_shipped"}
+    assert "zip" in failed[0].message(None)
+
+
+def test_unsupported_action_is_a_config_error():
+    with pytest.raises(ValidationError, match="not supported"):
+        ValidationConfig.model_validate({"duplicates": {"action": "clip"}})
+    with pytest.raises(ValidationError):
+        ValidationConfig.model_validate({"no_such_rule": {}})

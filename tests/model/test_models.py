@@ -1,0 +1,74 @@
+"""Model tests: real sklearn and torch training on a tiny matrix."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from forecastops.config import section
+from forecastops.evaluate import evaluate
+from forecastops.features import FeaturesConfig, featurize
+from forecastops.schema import EvaluateConfig, ModelConfig, SegmentsConfig, TrainConfig
+from forecastops.train import predict_segment, segment_dir, train_region, usable
+
+
+@pytest.fixture(scope="module")
+def setup(weekly_table, local_params):
+    feat = section(local_params, "features", FeaturesConfig)
+    seg = section(local_params, "segments", SegmentsConfig)
+    train = section(local_params, "train", TrainConfig)
+    model = section(local_params, "model", ModelConfig)
+    train = train.model_copy(update={"n_jobs": 1})
+    return featurize(weekly_table, feat, seg, train)["texas"], feat, seg, train, model
+
+
+@pytest.fixture(scope="module")
+def trained(setup, tmp_path_factory):
+    features, feat, seg, train, model = setup
+    out = tmp_path_factory.mktemp("models") / "texas"
+    preds, summary = train_region(features, "texas", seg, model, feat, train, out)
+    return out, preds, summary
+
+
+def test_every_segment_trained_and_forecasts_are_non_negative(trained, setup):
+    out, preds, summary = trained
+    assert sorted(summary["segments"]) == [
+        f"texas/{f}/{v}" for f in ("large", "small") for v in ("fast", "slow")
+    ]
+    for col in ("ensemble", "lasso", "nn", "baseline", "naive"):
+        assert (preds[col] >= 0).all(), col
+        assert np.isfinite(preds[col]).all(), col
+    for key in summary["segments"]:
+        d = segment_dir(out, key)
+        assert {"lasso.joblib", "nn.pt", "meta.json"} <= {p.name for p in d.iterdir()}
+
+
+def test_ensemble_beats_historical_average_on_seasonal_promoted_series(trained):
+    _, preds, _ = trained
+    fast = preds[preds["velocity"] == "fast"]
+    metrics = evaluate(
+        fast,
+        SegmentsConfig(
+            regions={"texas": {}}, formats=["large", "small"], velocity={"threshold": 12}
+        ),
+        EvaluateConfig(pass_threshold=0.45),
+    )
+    assert metrics["overall"]["wape"] < metrics["overall"]["baseline_wape"]
+
+
+def test_training_is_deterministic_on_cpu(setup, trained, tmp_path):
+    features, feat, seg, train, model = setup
+    _, first, _ = trained
+    again, _ = train_region(features, "texas", seg, model, feat, train, tmp_path / "texas")
+    pd.testing.assert_frame_equal(first, again)
+
+
+def test_saved_models_reload_and_score_unseen_categories(trained, setup):
+    out, _, _ = trained
+    features = setup[0]
+    rows = usable(features, "future")
+    rows = rows[rows["segment"] == "texas/large/fast"].copy()
+    a = predict_segment(segment_dir(out, "texas/large/fast"), rows, setup[4])
+    rows["store_id"] = "never-seen"
+    b = predict_segment(segment_dir(out, "texas/large/fast"), rows, setup[4])
+    assert len(a) == len(rows) and (a["ensemble"] >= 0).all()
+    assert np.isfinite(b["ensemble"]).all()
