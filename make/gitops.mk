@@ -20,7 +20,6 @@ RELEASE_REPORT ?= reports/release_validation.json
 DEPLOY_REF ?= $(GITHUB_REF)
 DEPLOYMENT ?= reports/deployment.json
 SCORE_STAGE ?= score
-FORECASTS ?= outputs/forecasts.csv
 PUBLISHED ?= deploy/forecasts.csv
 # CML: `iterative/setup-cml` declares the retired node16 runtime, so CML comes from npm, pinned, into
 # a tool prefix (no root needed on self-hosted runners). Set CML=cml to use one on PATH.
@@ -89,7 +88,7 @@ deploy-check: install ## the pushed tag must be the active $(STAGE) assignment -
 deploy-score: deploy-check ## batch scoring with exactly the tagged version, stamped and published
 	dvc pull --allow-missing
 	dvc repro $(SCORE_STAGE)
-	forecastops release stamp --forecasts $(FORECASTS) --deployment $(DEPLOYMENT) --out $(PUBLISHED)
+	forecastops score --deployment $(DEPLOYMENT) --out $(PUBLISHED)
 	dvc add $(PUBLISHED)
 	dvc push $(PUBLISHED).dvc
 

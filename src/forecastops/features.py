@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel
+from pydantic import BaseModel, Field, model_validator
 
 from forecastops import io
 from forecastops.config import load_params, section
@@ -28,11 +28,19 @@ SPLITS = ("warmup", "train", "val", "test", "future")
 class FeaturesConfig(BaseModel):
     lag_offsets: list[int]
     rolling_windows: list[int]
+    level_window: int = Field(ge=1)
+    dispersion_window: int = Field(ge=2)
     target: str = "net_demand"
     clip_target_min: float | None = 0.0
     numeric_exogenous: list[str]
     demographics: list[str]
     categoricals: list[str]
+
+    @model_validator(mode="after")
+    def _level_is_a_window(self) -> FeaturesConfig:
+        if self.level_window not in self.rolling_windows:
+            raise ValueError(f"level_window {self.level_window} must be one of rolling_windows")
+        return self
 
 
 def lag_columns(cfg: FeaturesConfig, horizon: int) -> list[str]:
@@ -41,12 +49,12 @@ def lag_columns(cfg: FeaturesConfig, horizon: int) -> list[str]:
 
 def numeric_columns(cfg: FeaturesConfig, horizon: int) -> list[str]:
     """Numeric model inputs, in a fixed order (models store it with their weights)."""
-    rolling = [f"rmean_{w}" for w in cfg.rolling_windows]
+    rolling = [*(f"rmean_{w}" for w in cfg.rolling_windows), "rmean_all"]
     return [
         *lag_columns(cfg, horizon),
         *rolling,
-        "rstd_13",
-        "zero_share_13",
+        "rstd",
+        "zero_share",
         "age_weeks",
         "woy_sin",
         "woy_cos",
@@ -124,10 +132,17 @@ def build_features(
         df[f"lag_{h + offset}"] = _shift(y, h + offset)[rows, cols]
     for w in cfg.rolling_windows:
         df[f"rmean_{w}"] = _rolling(known, w, "mean")[rows, cols]
-    df["rstd_13"] = _rolling(known, 13, "std")[rows, cols]
+    # Everything known so far: what the historical-average baseline forecasts, as an input.
+    count = np.cumsum(~np.isnan(known), axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        df["rmean_all"] = (np.nancumsum(known, axis=1) / np.where(count > 0, count, np.nan))[
+            rows, cols
+        ]
+    w = cfg.dispersion_window
+    df["rstd"] = _rolling(known, w, "std")[rows, cols]
     is_zero = np.where(np.isnan(known), np.nan, (known <= 0).astype(float))
-    df["zero_share_13"] = _rolling(is_zero, 13, "mean")[rows, cols]
-    df["level"] = df[f"rmean_{max(cfg.rolling_windows)}"]
+    df["zero_share"] = _rolling(is_zero, w, "mean")[rows, cols]
+    df["level"] = df[f"rmean_{cfg.level_window}"]
 
     series_start = df.groupby("_sid")["week_start"].transform("min")
     df["age_weeks"] = ((df["week_start"] - series_start).dt.days // 7).clip(upper=104).astype(float)

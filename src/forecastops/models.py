@@ -19,7 +19,7 @@ from sklearn.linear_model import Lasso
 from forecastops.schema import LassoConfig
 
 # Features expressed relative to the series level (log ratio); others are standardised as they are.
-RELATIVE_PREFIXES = ("lag_", "rmean_", "rstd_")
+RELATIVE_PREFIXES = ("lag_", "rmean_", "rstd")
 
 
 @dataclass
@@ -94,6 +94,11 @@ def historical_average(rows: pd.DataFrame, history: pd.DataFrame) -> np.ndarray:
     return np.nan_to_num(means.reindex(keys).to_numpy(dtype=float), nan=0.0)
 
 
+def running_mean(rows: pd.DataFrame) -> np.ndarray:
+    """Each series' mean over every week known at forecast time (the baseline's information)."""
+    return np.nan_to_num(rows["rmean_all"].to_numpy(dtype=float), nan=0.0).clip(0)
+
+
 def naive(rows: pd.DataFrame, horizon: int) -> np.ndarray:
     """Last known week (``horizon`` weeks before the target week): "same as last time"."""
     return np.nan_to_num(rows[f"lag_{horizon}"].to_numpy(dtype=float), nan=0.0).clip(0)
@@ -103,6 +108,8 @@ def naive(rows: pd.DataFrame, horizon: int) -> np.ndarray:
 class EnsembleMeta:
     segment: str
     nn_weight: float
+    scale: float
+    mean_weight: float
     nn_epochs: int
     design: Design
     nn_shape: dict

@@ -13,13 +13,11 @@
 The verdict is written to ``reports/release_validation.json`` (committed at the release commit;
 ``forecastops registry promote`` reads it there) and the command exits 2 naming failing segments.
 
-``forecastops release stamp`` adds model/data version columns to every forecast row (deploy.yml).
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
 import json
 import math
@@ -234,45 +232,6 @@ def validate(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def data_version(dvc_file: str | Path = "data.dvc") -> str | None:
-    """md5 of the raw data as pinned by data.dvc (what a forecast row was made from)."""
-    import yaml
-
-    path = Path(dvc_file)
-    if not path.is_file():
-        return None
-    outs = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("outs") or [{}]
-    return outs[0].get("md5")
-
-
-def stamp(forecasts: Path, deployment: dict, out: Path, data_ver: str | None) -> int:
-    extra = {
-        "model_artifact": deployment.get("artifact", ""),
-        "model_version": deployment.get("version", ""),
-        "model_commit": deployment.get("commit", ""),
-        "data_version": data_ver or "",
-    }
-    rows = 0
-
-    def writer(tmp: Path) -> None:
-        nonlocal rows
-        with (
-            forecasts.open(newline="", encoding="utf-8") as src,
-            tmp.open("w", newline="", encoding="utf-8") as dst,
-        ):
-            reader = csv.DictReader(src)
-            fields = [f for f in (reader.fieldnames or []) if f not in extra] + list(extra)
-            w = csv.DictWriter(dst, fieldnames=fields)
-            w.writeheader()
-            for row in reader:
-                row.update(extra)
-                w.writerow(row)
-                rows += 1
-
-    io.atomic_write(out, writer)
-    return rows
-
-
 BOT = ("forecastops-bot", "forecastops-bot@users.noreply.github.com")
 
 
@@ -332,16 +291,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     r.add_argument("--params", default="params.yaml")
     r.add_argument("--push", action="store_true")
 
-    s = sub.add_parser("stamp", help="add model/data version columns to the forecasts")
-    s.add_argument("--forecasts", default="outputs/forecasts.csv")
-    s.add_argument(
-        "--deployment",
-        default="reports/deployment.json",
-        help="from `forecastops registry check-ref --out`",
-    )
-    s.add_argument("--data-dvc", default="data.dvc")
-    s.add_argument("--out", default="deploy/forecasts.csv")
-
 
 def run(args: argparse.Namespace) -> int:
     if args.release_command == "validate":
@@ -354,20 +303,4 @@ def run(args: argparse.Namespace) -> int:
         print(f"release validation passed ({result['env']} env)")
         return 0
 
-    if args.release_command == "record":
-        return record(args)
-
-    forecasts = Path(args.forecasts)
-    if not forecasts.is_file():
-        raise ForecastopsError(f"{forecasts}: not found (run the score stage)")
-    deployment = _read_json(args.deployment)
-    if deployment is None:
-        raise ForecastopsError(
-            f"{args.deployment}: not found (run `forecastops registry check-ref`)"
-        )
-    n = stamp(forecasts, deployment, Path(args.out), data_version(args.data_dvc))
-    print(
-        f"wrote {args.out}: {n} rows stamped "
-        f"{deployment.get('artifact')}@{deployment.get('version')}"
-    )
-    return 0
+    return record(args)

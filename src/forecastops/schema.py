@@ -72,7 +72,9 @@ class NNConfig(BaseModel):
 
 
 class EnsembleConfig(BaseModel):
-    nn_weight_grid: list[float]
+    nn_weight_grid: list[float] = Field(min_length=1)
+    scale_grid: list[float] = Field(default=[1.0], min_length=1)
+    mean_weight_grid: list[float] = Field(default=[0.0], min_length=1)
     select_metric: Literal["mape", "wape", "rmse_all"] = "wape"
 
 

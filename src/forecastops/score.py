@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 from pathlib import Path
 
@@ -82,6 +83,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=os.environ.get("FORECASTOPS_MODEL_VERSION"),
         help="stamp (e.g. forecaster@v1.2.0); default $FORECASTOPS_MODEL_VERSION or a models hash",
     )
+    parser.add_argument(
+        "--deployment",
+        help="JSON from `forecastops registry check-ref --out` (deploy.yml): stamps its version",
+    )
     parser.add_argument("--data-dvc", default="data.dvc")
 
 
@@ -91,6 +96,9 @@ def run(args: argparse.Namespace) -> int:
     if not models_dir.is_dir():
         raise ForecastopsError(f"{models_dir}: not found; run the train stages first")
     version = args.model_version or f"workspace:{content_hash(models_dir)}"
+    if args.deployment:
+        deployment = json.loads(Path(args.deployment).read_text(encoding="utf-8"))
+        version = f"{deployment['artifact']}@{deployment['version']} ({deployment['commit'][:12]})"
     data_ver = data_version(Path(args.data_dvc), Path(params["env"]["data_root"]))
     out = score(Path(args.features), models_dir, params, version, data_ver)
     io.atomic_write(args.out, lambda p: out.to_csv(p, index=False))

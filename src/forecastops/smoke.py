@@ -29,23 +29,22 @@ def prepare(
     """A fresh scratch workspace holding the pipeline, its data and params (env=local unless
     overridden). ``data_link`` symlinks a large data root instead of copying it (benchmarks)."""
     params = config.compose(["env=local", *overrides], repo / "conf")
+    data_root = Path(params["env"]["data_root"])
+    if data_link is None and not (repo / data_root).is_dir():
+        raise ForecastopsError(f"{repo / data_root}: the committed sample is missing")
     shutil.rmtree(workdir, ignore_errors=True)
     workdir.mkdir(parents=True)
     for name in COPIED:
         src = repo / name
         if src.is_dir():
-            shutil.copytree(
-                src, workdir / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info")
-            )
+            ignore = shutil.ignore_patterns("__pycache__", "*.egg-info")
+            shutil.copytree(src, workdir / name, ignore=ignore)
         else:
             shutil.copy2(src, workdir / name)
-    data_root = Path(params["env"]["data_root"])
     if data_link is not None:
         (workdir / data_root).symlink_to(data_link.resolve(), target_is_directory=True)
-    elif (repo / data_root).is_dir():
-        shutil.copytree(repo / data_root, workdir / data_root)
     else:
-        raise ForecastopsError(f"{repo / data_root}: the committed sample is missing")
+        shutil.copytree(repo / data_root, workdir / data_root)
     (workdir / "params.yaml").write_text(config.dump(params), encoding="utf-8")
     _dvc(["init", "--no-scm", "-q"], workdir)
     _dvc(["config", "core.analytics", "false"], workdir)

@@ -86,6 +86,20 @@ def component_predictions(
     return lasso_units, nn_units
 
 
+def combine(
+    lasso: np.ndarray,
+    nn_units: np.ndarray,
+    mean: np.ndarray,
+    nn_weight: float,
+    scale: float,
+    mean_weight: float,
+) -> np.ndarray:
+    """The ensemble: LASSO/NN blend, scaled, shrunk towards the series' running mean."""
+    return (1 - mean_weight) * scale * (
+        (1 - nn_weight) * lasso + nn_weight * nn_units
+    ) + mean_weight * mean
+
+
 def fit_segment(
     rows: pd.DataFrame,
     segment: str,
@@ -109,14 +123,23 @@ def fit_segment(
     design = models.Design.fit(train, numeric, feat_cfg.categoricals)
     lasso, net, best_epochs = _fit_pair(design, train, model_cfg, seed, device, val=val)
 
-    # Ensemble weight chosen on validation weeks, with models that never saw them.
+    # Ensemble weights and scale chosen on validation weeks, with models that never saw them.
     lasso_val, nn_val = component_predictions(design, lasso, net, val)
     scorer = SCORERS[model_cfg.ensemble.select_metric]
-    val_scores = {}
-    for w in model_cfg.ensemble.nn_weight_grid:
-        score = scorer(val["target"], (1 - w) * lasso_val + w * nn_val)
-        val_scores[str(w)] = score
-    nn_weight = min(model_cfg.ensemble.nn_weight_grid, key=lambda w: val_scores[str(w)] or np.inf)
+    mean_val = models.running_mean(val)
+    grid = model_cfg.ensemble
+    candidates = {
+        (w, s, b): scorer(val["target"], combine(lasso_val, nn_val, mean_val, w, s, b))
+        for w in grid.nn_weight_grid
+        for s in grid.scale_grid
+        for b in grid.mean_weight_grid
+    }
+    nn_weight, scale, mean_weight = min(
+        candidates, key=lambda k: np.inf if candidates[k] is None else candidates[k]
+    )
+    val_scores = {
+        f"nn_weight={w},scale={s},mean_weight={b}": v for (w, s, b), v in candidates.items()
+    }
 
     # Refit on everything before the test weeks: forecasts use the most recent behaviour.
     seen = pd.concat([train, val])
@@ -126,7 +149,9 @@ def fit_segment(
 
     meta = models.EnsembleMeta(
         segment=segment,
-        nn_weight=float(nn_weight),
+        nn_weight=nn_weight,
+        scale=scale,
+        mean_weight=mean_weight,
         nn_epochs=int(best_epochs),
         design=design,
         nn_shape={
@@ -154,6 +179,8 @@ def fit_segment(
         "n_test": len(test),
         "n_series": int(rows[["store_id", "product_id"]].drop_duplicates().shape[0]),
         "nn_weight": nn_weight,
+        "scale": scale,
+        "mean_weight": mean_weight,
         "nn_epochs": best_epochs,
         "device": str(device),
         "seconds": round(time.perf_counter() - started, 2),
@@ -176,7 +203,14 @@ def predict_segment(model_dir: Path, rows: pd.DataFrame, model_cfg: ModelConfig)
     lasso_units, nn_units = component_predictions(meta.design, lasso, net, rows)
     out = rows[ID_COLUMNS].reset_index(drop=True).copy()
     out["lasso"], out["nn"] = lasso_units, nn_units
-    out["ensemble"] = (1 - meta.nn_weight) * lasso_units + meta.nn_weight * nn_units
+    out["ensemble"] = combine(
+        lasso_units,
+        nn_units,
+        models.running_mean(rows),
+        meta.nn_weight,
+        meta.scale,
+        meta.mean_weight,
+    )
     return out
 
 

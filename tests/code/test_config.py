@@ -27,7 +27,7 @@ def test_check_fails_on_drift_and_names_the_fix(tmp_path, capsys, monkeypatch):
 
 
 def test_region_override_changes_only_that_region():
-    params = config.compose(["+segments.regions.texas.model.lasso.alpha=0.01"], REPO / "conf")
+    params = config.compose(["+segments.all_regions.texas.model.lasso.alpha=0.01"], REPO / "conf")
     seg = config.section(params, "segments", SegmentsConfig)
     assert seg.model_params("texas", params["model"])["lasso"]["alpha"] == 0.01
     assert (

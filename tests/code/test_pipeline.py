@@ -79,7 +79,7 @@ def test_smoke_produces_metrics_validation_plots_and_stamped_forecasts(smoke, lo
 def test_changing_one_region_retrains_only_that_region(smoke):
     ws = smoke / "ws"
     params = config.compose(
-        ["env=local", "+segments.regions.texas.model.lasso.alpha=0.01"], REPO / "conf"
+        ["env=local", "+segments.all_regions.texas.model.lasso.alpha=0.01"], REPO / "conf"
     )
     (ws / "params.yaml").write_text(config.dump(params))
     status = dvc("status", cwd=ws)

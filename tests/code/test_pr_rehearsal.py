@@ -75,7 +75,9 @@ def test_one_region_change_shows_only_that_region(tmp_path):
     # the PR: one region's model override in conf/
     seg_conf = repo / "conf" / "segments" / "default.yaml"
     conf = yaml.safe_load(seg_conf.read_text())
-    conf["regions"][REGION] = {"lasso": {"alpha": 0.05}, "ensemble": {"nn_weight_grid": [0.0]}}
+    conf["all_regions"][REGION] = {
+        "model": {"lasso": {"alpha": 0.05}, "ensemble": {"nn_weight_grid": [0.0]}}
+    }
     seg_conf.write_text(yaml.safe_dump(conf, sort_keys=False))
     assert fo(repo, "params").returncode == 0
     head_run = fo(repo, "smoke", "--workdir", ".smoke")

@@ -234,14 +234,3 @@ def test_release_record_then_promote(git_repo):
     assert git(git_repo, "rev-parse", "HEAD") == git(git_repo, "rev-parse", "origin/main")
     assert fo("registry", "register", "--version", "v3.0.0") == 0
     assert fo("registry", "promote") == 0
-
-
-def test_stamp(tmp_path):
-    src = tmp_path / "f.csv"
-    src.write_text("store_id,product_id,week_start,forecast\n1,SKU-1,2024-01-01,3.5\n")
-    dep = {"artifact": "forecaster", "version": "v1.2.0", "commit": "abc"}
-    n = release.stamp(src, dep, tmp_path / "out" / "f.csv", "md5x")
-    assert n == 1
-    lines = (tmp_path / "out" / "f.csv").read_text().splitlines()
-    assert lines[0].endswith("model_artifact,model_version,model_commit,data_version")
-    assert lines[1].endswith("forecaster,v1.2.0,abc,md5x")

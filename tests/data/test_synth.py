@@ -99,7 +99,7 @@ def test_config_is_validated(sample_cfg):
 def test_default_config_shape():
     cfg = synth.load_config([], CONF)
     assert cfg.start_week == dt.date(2017, 1, 2) and cfg.end_week == dt.date(2026, 11, 16)
-    ids = list(yaml.safe_load((CONF / "segments" / "default.yaml").read_text())["regions"])
+    ids = list(yaml.safe_load((CONF / "segments" / "default.yaml").read_text())["all_regions"])
     assert cfg.region_ids() == ids
     assert len(ids) == 14 and 90 <= cfg.n_stores <= 110
 
