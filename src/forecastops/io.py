@@ -6,11 +6,14 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from forecastops.errors import ForecastopsError
 
 
 @contextmanager
@@ -50,3 +53,40 @@ def write_json(target: str | Path, obj: Any) -> Path:
 
 def write_parquet(target: str | Path, df) -> Path:
     return atomic_write(target, lambda p: df.to_parquet(p, index=False))
+
+
+def read_json(path: str | Path) -> dict | None:
+    """A JSON file's content; ``None`` when the file does not exist."""
+    path = Path(path)
+    if not path.is_file():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ForecastopsError(f"{path}: not valid JSON: {exc}") from exc
+
+
+def json_at_rev(rev: str, path: str | Path, cwd: str | Path = ".") -> dict | None:
+    """JSON file ``path`` at git revision ``rev``; ``None`` when the file is absent there."""
+    ok = subprocess.run(
+        ["git", "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if ok.returncode != 0:
+        raise ForecastopsError(f"git revision '{rev}' not found (fetch it, e.g. fetch-depth: 0)")
+    out = subprocess.run(
+        ["git", "show", f"{rev}:{Path(path).as_posix()}"],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if out.returncode != 0:
+        return None
+    try:
+        return json.loads(out.stdout)
+    except json.JSONDecodeError as exc:
+        raise ForecastopsError(f"{rev}:{path}: not valid JSON: {exc}") from exc

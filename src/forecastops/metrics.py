@@ -24,6 +24,17 @@ def _finite(x: float) -> float | None:
     return None if x is None or not math.isfinite(x) else float(x)
 
 
+def as_number(value: object) -> float | None:
+    """A metric value read back from JSON as a float; None for missing, booleans or NaN."""
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        out = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(out) else out
+
+
 def mape(actual, forecast) -> float | None:
     """Mean absolute percentage error over rows with actual > 0; None when there are none."""
     a, f = _arrays(actual, forecast)

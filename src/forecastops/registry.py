@@ -83,18 +83,6 @@ def git(*args: str, repo: str | Path = ".", check: bool = True, env: dict | None
     return out.stdout.strip() if out.returncode == 0 else ""
 
 
-def show_json_at(commit: str, path: str, repo: str | Path = ".") -> dict | None:
-    out = subprocess.run(
-        ["git", "show", f"{commit}:{path}"], cwd=repo, capture_output=True, text=True, check=False
-    )
-    if out.returncode != 0:
-        return None
-    try:
-        return json.loads(out.stdout)
-    except json.JSONDecodeError as exc:
-        raise ForecastopsError(f"{commit[:10]}:{path}: not valid JSON: {exc}") from exc
-
-
 def push_env() -> dict[str, str]:
     """Git config for an HTTPS token taken from the environment (GitHub App / fine-grained PAT)."""
     token = os.environ.get(TOKEN_ENV)
@@ -217,7 +205,7 @@ def which(repo: str | Path, artifact: str, stage: str) -> dict[str, Any] | None:
 
 def validation_verdict(repo: str | Path, commit: str, settings: Settings) -> tuple[bool, str]:
     """(passed, reason) from the release validation report committed at ``commit``."""
-    report = show_json_at(commit, settings.validation_report, repo)
+    report = io.json_at_rev(commit, settings.validation_report, repo)
     if report is None:
         return False, (
             f"no {settings.validation_report} at commit {commit[:10]}: run "
@@ -452,7 +440,7 @@ def run(args: argparse.Namespace) -> int:
     if cmd == "show":
         v = find_version(repo, settings.artifact, args.version)
         ok, reason = validation_verdict(repo, v["commit"], settings)
-        metrics = show_json_at(v["commit"], settings.metrics, repo) or {}
+        metrics = io.json_at_rev(v["commit"], settings.metrics, repo) or {}
         info = {
             **v,
             "artifact": settings.artifact,

@@ -19,14 +19,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
-import math
 import subprocess
 from pathlib import Path
 from typing import Any
 
 from forecastops import io
 from forecastops.errors import ForecastopsError
+from forecastops.metrics import as_number
 
 GATE_DEFAULTS = {
     "metric": "mape",
@@ -34,26 +33,6 @@ GATE_DEFAULTS = {
     "max_regression": 0.02,
     "min_pass_fraction": 1.0,
 }
-
-
-def _num(x: Any) -> float | None:
-    if isinstance(x, bool) or x is None:
-        return None
-    try:
-        v = float(x)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(v) else v
-
-
-def _read_json(path: str | Path) -> dict | None:
-    path = Path(path)
-    if not path.is_file():
-        return None
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise ForecastopsError(f"{path}: not valid JSON: {exc}") from exc
 
 
 def data_validation_passed(report: dict | None) -> tuple[bool, str]:
@@ -83,7 +62,7 @@ def check_gate(
     failures: list[str] = []
     failing = []
     for key in sorted(segments):
-        value = _num(segments[key].get(metric))
+        value = as_number(segments[key].get(metric))
         if value is None or value > threshold:
             failing.append({"segment": key, metric: value})
     total = len(segments)
@@ -105,7 +84,7 @@ def check_gate(
         pairs = [(k, segments[k], prod_seg[k]) for k in sorted(set(segments) & set(prod_seg))]
         pairs.append(("overall", metrics.get("overall") or {}, prod_metrics.get("overall") or {}))
         for key, new, old in pairs:
-            n, o = _num(new.get(metric)), _num(old.get(metric))
+            n, o = as_number(new.get(metric)), as_number(old.get(metric))
             if n is not None and o is not None and n - o > max_reg + 1e-12:
                 regressions.append({"segment": key, "prod": o, "candidate": n, "increase": n - o})
         if regressions:
@@ -133,7 +112,7 @@ def _git(*args: str) -> str:
 def _prod_metrics(args: argparse.Namespace, metrics_path: str) -> tuple[dict | None, dict | None]:
     """(prod metrics, info about where they came from)."""
     if args.prod_metrics:
-        data = _read_json(args.prod_metrics)
+        data = io.read_json(args.prod_metrics)
         if data is None:
             raise ForecastopsError(f"{args.prod_metrics}: not found")
         return data, {"source": args.prod_metrics}
@@ -151,7 +130,7 @@ def _prod_metrics(args: argparse.Namespace, metrics_path: str) -> tuple[dict | N
             return None, None
         commit = held["commit"]
         info = {"source": f"{held['tag']}:{metrics_path}", **held}
-    data = registry.show_json_at(commit, metrics_path)
+    data = io.json_at_rev(commit, metrics_path)
     if data is None:
         raise ForecastopsError(f"prod commit {commit[:10]} has no {metrics_path}")
     return data, info
@@ -165,7 +144,7 @@ def validate(args: argparse.Namespace) -> dict[str, Any]:
     gate = {**GATE_DEFAULTS, **(env.get("gate") or {})}
     checks: list[dict[str, Any]] = []
 
-    ok, detail = data_validation_passed(_read_json(args.data_validation))
+    ok, detail = data_validation_passed(io.read_json(args.data_validation))
     checks.append({"name": "data_validation", "passed": ok, "detail": detail})
 
     regions = list(((params.get("segments") or {}).get("regions") or {}).keys())
@@ -186,7 +165,7 @@ def validate(args: argparse.Namespace) -> dict[str, Any]:
         }
     )
 
-    metrics = _read_json(args.metrics)
+    metrics = io.read_json(args.metrics)
     if metrics is None:
         checks.append({"name": "metrics", "passed": False, "detail": f"{args.metrics} not found"})
         gate_result = {"passed": False, "failures": [], "failing_segments": [], "regressions": []}
@@ -242,7 +221,7 @@ def record(args: argparse.Namespace) -> int:
 
     from forecastops import registry
 
-    report = _read_json(args.report)
+    report = io.read_json(args.report)
     if report is None:
         raise ForecastopsError(f"{args.report}: not found (run `forecastops release validate`)")
     registry.git("add", "--force", args.report)

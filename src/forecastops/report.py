@@ -17,8 +17,6 @@ The markdown builders are pure functions of two metrics dicts (see ``build_diff_
 from __future__ import annotations
 
 import argparse
-import json
-import math
 import os
 import re
 import subprocess
@@ -28,6 +26,7 @@ from typing import Any
 
 from forecastops import io
 from forecastops.errors import ForecastopsError
+from forecastops.metrics import as_number
 
 WATERMARK = "<!-- forecastops-report: {kind} -->"
 WORKSPACE = "workspace"
@@ -55,7 +54,7 @@ class Gate:
     def passed(self, row: dict[str, Any] | None) -> bool | None:
         if not row:
             return None
-        value = _num(row.get(self.metric))
+        value = as_number(row.get(self.metric))
         if self.threshold is not None and value is not None:
             return value <= self.threshold
         flag = row.get("passed")
@@ -94,18 +93,8 @@ class MetricsDiff:
 
 
 # --------------------------------------------------------------------------------------- diffing
-def _num(value: Any) -> float | None:
-    if isinstance(value, bool) or value is None:
-        return None
-    try:
-        out = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(out) else out
-
-
 def _differs(a: Any, b: Any) -> bool:
-    na, nb = _num(a), _num(b)
+    na, nb = as_number(a), as_number(b)
     if na is None or nb is None:
         return na is not nb and (na is not None or nb is not None)
     return abs(na - nb) > TOLERANCE * max(1.0, abs(na), abs(nb))
@@ -125,8 +114,8 @@ def diff_row(key: str, base: dict | None, head: dict | None, gate: Gate) -> RowD
         status = "changed" if changed else "unchanged"
     deltas: dict[str, float | None] = {}
     for k, _, _ in COLUMNS:
-        b = _num((base or {}).get(k))
-        h = _num((head or {}).get(k))
+        b = as_number((base or {}).get(k))
+        h = as_number((head or {}).get(k))
         deltas[k] = h - b if b is not None and h is not None else None
     return RowDiff(key, status, base, head, gate.passed(base), gate.passed(head), deltas)
 
@@ -145,7 +134,7 @@ def diff_metrics(base: dict | None, head: dict | None, gate: Gate | None = None)
 
 # ------------------------------------------------------------------------------------- rendering
 def _fmt(value: Any) -> str:
-    v = _num(value)
+    v = as_number(value)
     return "–" if v is None else f"{v:.4f}"
 
 
@@ -364,47 +353,13 @@ def build_pr_markdown(
 
 
 # --------------------------------------------------------------------------------------- loading
-def git_show_json(rev: str, path: str, cwd: str | Path = ".") -> dict | None:
-    """JSON file ``path`` at git revision ``rev``; ``None`` when the file is absent there."""
-    ok = subprocess.run(
-        ["git", "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if ok.returncode != 0:
-        raise ForecastopsError(f"git revision '{rev}' not found (fetch it, e.g. fetch-depth: 0)")
-    out = subprocess.run(
-        ["git", "show", f"{rev}:{Path(path).as_posix()}"],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if out.returncode != 0:
-        return None
-    try:
-        return json.loads(out.stdout)
-    except json.JSONDecodeError as exc:
-        raise ForecastopsError(f"{rev}:{path}: not valid JSON: {exc}") from exc
-
-
-def read_json(path: str | Path) -> dict | None:
-    path = Path(path)
-    if not path.is_file():
-        return None
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise ForecastopsError(f"{path}: not valid JSON: {exc}") from exc
 
 
 def load_metrics(rev: str | None, path: str) -> dict | None:
     """``rev`` = a git revision, or ``None``/``"workspace"`` for the working-tree file."""
     if rev in (None, "", WORKSPACE):
-        return read_json(path)
-    return git_show_json(rev, path)
+        return io.read_json(path)
+    return io.json_at_rev(rev, path)
 
 
 def load_gate(params_path: str | Path) -> Gate:
@@ -414,7 +369,7 @@ def load_gate(params_path: str | Path) -> Gate:
     if not Path(params_path).is_file():
         return Gate()
     ev = load_params(params_path).get("evaluate") or {}
-    threshold = _num(ev.get("pass_threshold"))
+    threshold = as_number(ev.get("pass_threshold"))
     return Gate(metric=str(ev.get("pass_metric") or "mape"), threshold=threshold)
 
 
@@ -487,7 +442,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
 
     head_path = args.head_metrics or args.metrics
-    head = read_json(head_path)
+    head = io.read_json(head_path)
     if head is None:
         raise ForecastopsError(f"{head_path}: not found; run `make smoke` first")
     base = load_metrics(args.base, args.metrics)
@@ -505,7 +460,7 @@ def run(args: argparse.Namespace) -> int:
         gate=gate,
         base_label=_short(args.base),
         head_label="this PR (smoke)",
-        validation=read_json(args.validation),
+        validation=io.read_json(args.validation),
         plots=plots,
         run_url=run_url,
     )
