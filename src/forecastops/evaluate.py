@@ -122,7 +122,9 @@ def run(args: argparse.Namespace) -> int:
     plots = Path(cfg.plots_dir)
     with io.atomic_path(plots) as tmp:
         plot_segments(totals, tmp / "segments")
-        overall = totals.groupby("week_start", sort=True)[["actual", "ensemble", "baseline", "naive"]]
+        overall = totals.groupby("week_start", sort=True)[
+            ["actual", "ensemble", "baseline", "naive"]
+        ]
         overall.sum().round(3).reset_index().to_csv(tmp / "weekly_totals.csv", index=False)
         rows = [
             {"segment": k, "mape": v["mape"], "baseline_mape": v["baseline_mape"]}
