@@ -38,14 +38,11 @@ GATE_DEFAULTS = {
 def data_validation_passed(report: dict | None) -> tuple[bool, str]:
     if report is None:
         return False, "reports/data_validation.json not found (run the validate stage)"
-    if "passed" in report:
-        ok = bool(report["passed"])
-    elif "status" in report:
-        ok = str(report["status"]).lower() in {"pass", "passed", "ok", "success"}
-    else:
-        errors = report.get("n_errors", report.get("errors"))
-        ok = (len(errors) if isinstance(errors, list) else errors) == 0
-    return ok, "data validation passed" if ok else "data validation failed"
+    summary = report.get("summary") or {}
+    if summary.get("passed") is True:
+        return True, "data validation passed"
+    failed = ", ".join(summary.get("failed_rules") or []) or "no verdict in the report"
+    return False, f"data validation failed ({failed})"
 
 
 def check_gate(

@@ -94,3 +94,50 @@ def test_prepare_refuses_a_missing_sample(tmp_path):
     (tmp_path / "conf").symlink_to(REPO / "conf")
     with pytest.raises(Exception, match="sample is missing"):
         prepare(tmp_path / "ws", [], repo=tmp_path)
+
+
+def test_release_promotes_deploys_and_rolls_back_real_models(smoke, monkeypatch, capsys):
+    """Release on the trained smoke models: validate -> GTO register/promote -> deploy scoring
+    stamps exactly that version; a threshold breach is refused; rollback moves scoring back."""
+    ws, origin = smoke / "ws", smoke / "origin.git"
+    report = "reports/release_validation.json"
+    subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(origin)], check=True)
+    for args in (["init", "-q", "-b", "main"], ["remote", "add", "origin", str(origin)]):
+        subprocess.run(["git", *args], cwd=ws, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=ws, check=True)
+    subprocess.run(["git", "add", "-f", "reports", "models"], cwd=ws, check=True)
+    subprocess.run(["git", "commit", "-qm", "trained"], cwd=ws, check=True)
+    subprocess.run(["git", "push", "-q", "origin", "main"], cwd=ws, check=True)
+    monkeypatch.chdir(ws)
+
+    def deployed_version(tag: str) -> set[str]:
+        assert cli.main(["registry", "check-ref", f"refs/tags/{tag}", "--out", "d.json"]) == 0
+        assert cli.main(["score", "--deployment", "d.json", "--out", "deploy/forecasts.csv"]) == 0
+        return set(pd.read_csv("deploy/forecasts.csv")["model_version"].str.split(" ").str[0])
+
+    assert cli.main(["release", "validate", "--out", report]) == 0
+    assert cli.main(["release", "record", "--report", report, "--push"]) == 0
+    assert cli.main(["registry", "register", "--release-branch", "release/1.0", "--push"]) == 0
+    assert cli.main(["registry", "promote", "--push"]) == 0
+    assert deployed_version("forecaster#prod#1") == {"forecaster@v1.0.0"}
+
+    # release/1.1 breaks the MAPE threshold: validation fails, promotion is refused, no tag
+    strict = config.compose(
+        ["env=local", "evaluate.pass_threshold=0.05", "env.gate.min_pass_fraction=1.0"]
+    )
+    Path("strict.yaml").write_text(config.dump(strict))
+    assert cli.main(["release", "validate", "--params", "strict.yaml", "--out", report]) == 2
+    assert "segments pass mape" in capsys.readouterr().err
+    assert cli.main(["release", "record", "--report", report]) == 0
+    assert cli.main(["registry", "register", "--version", "v1.1.0"]) == 0
+    assert cli.main(["registry", "promote", "v1.1.0"]) == 2
+    assert "refusing" in capsys.readouterr().err
+
+    # a good v1.2.0 is promoted, then rolled back: deploy scoring follows prod back to v1.0.0
+    assert cli.main(["release", "validate", "--out", report]) == 0
+    assert cli.main(["release", "record", "--report", report]) == 0
+    assert cli.main(["registry", "register", "--version", "v1.2.0"]) == 0
+    assert cli.main(["registry", "promote", "v1.2.0"]) == 0
+    assert deployed_version("forecaster#prod#2") == {"forecaster@v1.2.0"}
+    assert cli.main(["registry", "rollback"]) == 0
+    assert deployed_version("forecaster#prod#3") == {"forecaster@v1.0.0"}

@@ -162,7 +162,11 @@ def _workspace(root: Path, seg_mapes: dict[str, float], dv_passed: bool = True) 
     (root / "params.yaml").write_text(PARAMS)
     (root / "reports").mkdir(exist_ok=True)
     (root / "reports" / "metrics.json").write_text(json.dumps(metrics(seg_mapes)))
-    (root / "reports" / "data_validation.json").write_text(json.dumps({"passed": dv_passed}))
+    (root / "reports" / "data_validation.json").write_text(
+        json.dumps(
+            {"summary": {"passed": dv_passed, "failed_rules": [] if dv_passed else ["duplicates"]}}
+        )
+    )
     for region in ("northeast", "texas"):
         (root / "models" / region).mkdir(parents=True, exist_ok=True)
         (root / "models" / region / "segments.json").write_text("{}")
