@@ -19,6 +19,7 @@ import resource
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -90,9 +91,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("overrides", nargs="*")
     parser.add_argument("--skip-full", action="store_true")
-    parser.add_argument("--workdir", default="/tmp/forecastops-bench")
+    parser.add_argument("--workdir", default=None, help="scratch dir (default: a new temp dir)")
     args = parser.parse_args()
     os.chdir(REPO)
+    args.workdir = args.workdir or tempfile.mkdtemp(prefix="forecastops-bench-")
     result = {"machine": machine(), "date": time.strftime("%Y-%m-%d")}
     smoke = prepare(Path(args.workdir) / "smoke", [])
     result["smoke"] = timed_repro(smoke)
@@ -102,7 +104,7 @@ def main() -> None:
         full = Path(args.workdir) / "full"
         prepare(full, ["env=dev", *args.overrides], data_link=REPO / "data")
         result["full"] = timed_repro(full)
-        shutil.rmtree(full / "artifacts", ignore_errors=True)
+    shutil.rmtree(args.workdir, ignore_errors=True)
     io.write_json(REPO / "reports" / "benchmark.json", result)
     print(
         json.dumps(
