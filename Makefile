@@ -34,7 +34,9 @@ data: install ## fetch data/ from the DVC remote, or materialise the embedded de
 	@if dvc status data.dvc -q 2>/dev/null; then echo "data/ matches data.dvc"; \
 	elif dvc pull -q data.dvc 2>/dev/null; then echo "data/ pulled from the DVC remote"; \
 	else echo "no DVC remote reachable: generating the embedded default dataset"; \
-	  forecastops generate --out data && dvc status data.dvc; fi
+	  forecastops generate --out data && dvc commit -q -f data.dvc && \
+	  if git diff --quiet -- data.dvc; then echo "data/ is byte-identical to data.dvc"; \
+	  else echo "error: generated data/ differs from the committed data.dvc" >&2; exit 1; fi; fi
 
 run: data params-check ## run the whole pipeline on the default data (dvc repro)
 	dvc repro
@@ -43,7 +45,10 @@ run: data params-check ## run the whole pipeline on the default data (dvc repro)
 	echo "  validation  reports/data_validation.json"; \
 	echo "  plots       reports/plots/         (dvc plots show)"; \
 	echo "  forecasts   outputs/forecasts.csv"; \
-	dvc metrics show
+	python -c "import json; o = json.load(open('reports/metrics.json'))['overall']; \
+	print(f\"  MAPE {o['mape']:.3f} vs historical average {o['baseline_mape']:.3f} \
+	(reduction {o['mape_reduction']:.1%}), naive {o['naive_mape']:.3f}; \
+	{o['segments_passed']}/{o['segments_total']} segments pass\")"
 
 lint: install ## pre-commit hooks: ruff, ruff-format, workflow schema, zizmor, params drift
 	pre-commit run --all-files --show-diff-on-failure

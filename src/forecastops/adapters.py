@@ -364,7 +364,8 @@ READERS = {"csv": _read_csv, "jsonl": _read_jsonl, "json": _read_json}
 # typing
 
 
-def _monday(d: pd.Series) -> pd.Series:
+def monday(d: pd.Series) -> pd.Series:
+    """The Monday starting each date's week."""
     return d - pd.to_timedelta(d.dt.dayofweek, unit="D")
 
 
@@ -431,11 +432,11 @@ def _cast(raw: pd.Series, spec: ColumnSpec, std: str, path: Path, rows: np.ndarr
                     f"at {_rows_text(rows[wrong], s[wrong])}"
                 )
         if spec.anchor == "day":
-            out = _monday(out)
+            out = monday(out)
         elif spec.anchor == "week_ending":
-            out = _monday(out - pd.Timedelta(days=3))
+            out = monday(out - pd.Timedelta(days=3))
         elif spec.anchor == "week_starting":
-            out = _monday(out + pd.Timedelta(days=3))
+            out = monday(out + pd.Timedelta(days=3))
     if not spec.nullable:
         nulls = out.isna().to_numpy()
         if nulls.any():

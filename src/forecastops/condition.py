@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from forecastops import io
-from forecastops.adapters import DataConfig, SourceSpec, load_source, require_columns
+from forecastops.adapters import DataConfig, SourceSpec, load_source, monday, require_columns
 from forecastops.config import load_params, section
 from forecastops.errors import ForecastopsError
 
@@ -302,7 +302,7 @@ def condition(
                 f"{Path(data_root) / ex['_source_file'].iloc[0]}, columns start/end: "
                 f"end before start at {rows}"
             )
-        ws, we = _wk(_monday(pm["start"])), _wk(_monday(pm["end"]))
+        ws, we = _wk(monday(pm["start"])), _wk(monday(pm["end"]))
         cnt = we - ws + 1
         rep = np.repeat(np.arange(len(pm)), cnt)
         p_wk = np.repeat(ws, cnt) + (np.arange(cnt.sum()) - np.repeat(np.cumsum(cnt) - cnt, cnt))
@@ -459,10 +459,6 @@ def store_key_zip(stores: pd.DataFrame, st: np.ndarray, n_store: int) -> tuple[n
     arr = np.full(n_store, -1, np.int64)
     arr[st] = cats.get_indexer(zips)
     return arr, list(cats)
-
-
-def _monday(d: pd.Series) -> pd.Series:
-    return d - pd.to_timedelta(d.dt.dayofweek, unit="D")
 
 
 # ---------------------------------------------------------------------------------------------

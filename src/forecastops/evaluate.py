@@ -133,9 +133,13 @@ def run(args: argparse.Namespace) -> int:
         (tmp / "segment_mape.json").write_text(json.dumps(rows, indent=1) + "\n")
     io.write_json(args.out, result)
     o = result["overall"]
+
+    def f(key: str, spec: str = ".3f") -> str:
+        return "n/a" if o[key] is None else format(o[key], spec)
+
     print(
-        f"evaluate: MAPE {o['mape']:.3f} vs baseline {o['baseline_mape']:.3f} "
-        f"(reduction {o['mape_reduction']:.1%}); naive {o['naive_mape']:.3f}; WAPE {o['wape']:.3f}; "
+        f"evaluate: MAPE {f('mape')} vs baseline {f('baseline_mape')} "
+        f"(reduction {f('mape_reduction', '.1%')}); naive {f('naive_mape')}; WAPE {f('wape')}; "
         f"{o['segments_passed']}/{o['segments_total']} segments pass {cfg.pass_metric} <= {cfg.pass_threshold}; "
         f"{o['segments_beating_baseline']} beat the baseline -> {args.out}"
     )

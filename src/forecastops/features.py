@@ -22,6 +22,7 @@ from forecastops.errors import ForecastopsError
 from forecastops.schema import SegmentsConfig, TrainConfig
 
 KEY = ["store_id", "product_id"]
+WEEKS_PER_YEAR = 365.25 / 7
 SPLITS = ("warmup", "train", "val", "test", "future")
 
 
@@ -29,6 +30,7 @@ class FeaturesConfig(BaseModel):
     lag_offsets: list[int]
     rolling_windows: list[int]
     level_window: int = Field(ge=1)
+    age_cap_weeks: int = Field(ge=1)
     dispersion_window: int = Field(ge=2)
     target: str = "net_demand"
     clip_target_min: float | None = 0.0
@@ -145,10 +147,11 @@ def build_features(
     df["level"] = df[f"rmean_{cfg.level_window}"]
 
     series_start = df.groupby("_sid")["week_start"].transform("min")
-    df["age_weeks"] = ((df["week_start"] - series_start).dt.days // 7).clip(upper=104).astype(float)
-    woy = df["week_start"].dt.isocalendar().week.astype(int)
+    age = (df["week_start"] - series_start).dt.days // 7
+    df["age_weeks"] = age.clip(upper=cfg.age_cap_weeks).astype(float)
+    woy = df["week_start"].dt.isocalendar().week.astype(int).clip(upper=52)  # ISO week 53 -> 52
     df["week_of_year"] = woy.astype(str)
-    angle = 2 * np.pi * woy.to_numpy() / 52.18
+    angle = 2 * np.pi * woy.to_numpy() / WEEKS_PER_YEAR
     df["woy_sin"], df["woy_cos"] = np.sin(angle), np.cos(angle)
     df["woy_sin2"], df["woy_cos2"] = np.sin(2 * angle), np.cos(2 * angle)
 
@@ -157,9 +160,7 @@ def build_features(
     df["event"] = df["event_names"].fillna("").str.split("|").str[0].replace("", "none")
     promo = _wide(df, "promo_discount", week_idx, n_weeks)
     df["promo_prev"] = np.nan_to_num(_shift(promo, 1)[rows, cols])
-    climate = df[~df["is_future"].astype(bool)].groupby(["zip", "week_of_year"])["temperature_c"]
-    normal = df.set_index(["zip", "week_of_year"]).index.map(climate.mean().to_dict())
-    df["temp_anomaly"] = df["temperature_c"] - np.asarray(normal, dtype=float)
+    df["temp_anomaly"] = temperature_anomaly(df)
 
     df["velocity"] = velocity_labels(df, segments)
     df["segment"] = df["region"] + "/" + df["store_format"] + "/" + df["velocity"]
@@ -178,6 +179,19 @@ def build_features(
     ]
     out = df[list(dict.fromkeys(keep + numeric_columns(cfg, h)))]
     return out.copy()
+
+
+def temperature_anomaly(df: pd.DataFrame) -> pd.Series:
+    """Temperature minus the location's normal for that week of year, where the normal is learned
+    from training-era weeks only (one value per location and week, so big stores do not weigh more).
+    Weather is located by zip, or by store where a company's weather has no zip."""
+    place = df["zip"].astype("string").fillna(df["store_id"].astype("string"))
+    weeks = pd.DataFrame({"place": place, "woy": df["week_of_year"], "week": df["week_start"]})
+    weeks["t"] = df["temperature_c"]
+    known = weeks[df["split"].isin(["warmup", "train"])].drop_duplicates(["place", "week"])
+    normal = known.groupby(["place", "woy"])["t"].mean()
+    keys = pd.MultiIndex.from_frame(weeks[["place", "woy"]])
+    return df["temperature_c"] - normal.reindex(keys).to_numpy()
 
 
 def velocity_labels(df: pd.DataFrame, segments: SegmentsConfig) -> pd.Series:
@@ -200,13 +214,30 @@ def featurize(
     segments: SegmentsConfig,
     train: TrainConfig,
 ) -> dict[str, pd.DataFrame]:
-    """Per-region model matrices for the regions declared in config."""
-    unknown = sorted(set(table["region"].unique()) - set(segments.regions))
+    """Per-region model matrices for the regions this run includes (``segments.include``)."""
+    missing = [
+        c
+        for c in [cfg.target, *cfg.numeric_exogenous, *cfg.demographics, "region", "store_format"]
+        if c not in table.columns
+    ]
+    if missing:
+        raise ForecastopsError(
+            f"featurize: columns {missing} named in conf/features are not in the weekly table "
+            f"(it has: {sorted(table.columns)})"
+        )
+    unknown = sorted(set(table["region"].dropna().unique()) - set(segments.all_regions))
     if unknown:
         raise ForecastopsError(
-            f"featurize: regions {unknown} are in the data but not in conf/segments "
-            f"(declared: {sorted(segments.regions)}); add them to conf/segments/*.yaml"
+            f"featurize: regions {unknown} are in the data but not in conf/segments all_regions "
+            f"(declared: {sorted(segments.all_regions)}); add them to conf/segments/default.yaml"
         )
+    formats = sorted(set(table["store_format"].dropna().unique()) - set(segments.formats))
+    if formats:
+        raise ForecastopsError(
+            f"featurize: store formats {formats} are in the data but not in segments.formats "
+            f"{segments.formats}; fix the store_format rule in conf/data or add them"
+        )
+    table = table[table["region"].isin(list(segments.regions))]
     features = build_features(table, cfg, segments, train)
     out = {}
     for region in segments.regions:

@@ -18,15 +18,19 @@ class VelocityRule(BaseModel):
 
 
 class SegmentsConfig(BaseModel):
-    regions: dict[str, dict[str, Any]]
+    all_regions: dict[str, dict[str, Any]]
+    include: Literal["all"] | list[str] = "all"
+    regions: dict[str, dict[str, Any]]  # the included ones (composed by conf/: `pick`)
     formats: list[str]
     velocity: VelocityRule
 
     @model_validator(mode="before")
     @classmethod
     def _none_is_empty(cls, data: Any) -> Any:
-        if isinstance(data, dict) and isinstance(data.get("regions"), dict):
-            data = {**data, "regions": {k: v or {} for k, v in data["regions"].items()}}
+        if isinstance(data, dict):
+            for key in ("regions", "all_regions"):
+                if isinstance(data.get(key), dict):
+                    data = {**data, key: {k: v or {} for k, v in data[key].items()}}
         return data
 
     def segment_keys(self) -> list[str]:
@@ -93,8 +97,3 @@ class EvaluateConfig(BaseModel):
     pass_metric: Literal["mape", "wape", "rmse_all"] = "mape"
     pass_threshold: float = Field(gt=0)
     plots_dir: str = "reports/plots"
-
-
-class ScoreConfig(BaseModel):
-    horizon_weeks: int = Field(ge=1)
-    active_within_weeks: int = Field(ge=1)

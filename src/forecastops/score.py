@@ -19,7 +19,7 @@ import yaml
 from forecastops import io
 from forecastops.config import load_params, section
 from forecastops.errors import ForecastopsError
-from forecastops.schema import ModelConfig, SegmentsConfig
+from forecastops.schema import SegmentsConfig
 from forecastops.train import predict_segment, segment_dir, usable
 
 
@@ -41,29 +41,39 @@ def data_version(dvc_file: Path, data_root: Path) -> str:
     return f"files:{content_hash(data_root)}" if data_root.is_dir() else "unknown"
 
 
-def score_region(features: pd.DataFrame, models_dir: Path, model_cfg: ModelConfig) -> pd.DataFrame:
-    future = usable(features, "future")
+def score_region(features: pd.DataFrame, models_dir: Path) -> tuple[pd.DataFrame, int]:
+    """Forecasts for one region's future rows, and how many future rows could not be scored
+    (series younger than the horizon have no level to forecast from yet)."""
+    future = features[features["split"] == "future"]
+    scorable = usable(features, "future")
     frames = []
-    for segment, rows in future.groupby("segment", sort=True):
+    for segment, rows in scorable.groupby("segment", sort=True):
         model_dir = segment_dir(models_dir, segment)
         if not (model_dir / "meta.json").is_file():
             raise ForecastopsError(f"{model_dir}: no trained model for segment {segment}")
-        frames.append(predict_segment(model_dir, rows, model_cfg))
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+        frames.append(predict_segment(model_dir, rows))
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    return out, len(future) - len(scorable)
 
 
 def score(
-    features_dir: Path, models_dir: Path, params: dict, model_version: str, data_ver: str
+    features_dir: Path, models_dir: Path, regions: list[str], model_version: str, data_ver: str
 ) -> pd.DataFrame:
-    segments = section(params, "segments", SegmentsConfig)
-    frames = []
-    for region in segments.regions:
+    frames, unscored = [], 0
+    for region in regions:
         path = features_dir / f"{region}.parquet"
         if not path.is_file():
             raise ForecastopsError(f"{path}: not found; run the featurize stage first")
-        model_cfg = ModelConfig.model_validate(segments.model_params(region, params["model"]))
-        frames.append(score_region(pd.read_parquet(path), models_dir / region, model_cfg))
+        part, skipped = score_region(pd.read_parquet(path), models_dir / region)
+        frames.append(part)
+        unscored += skipped
     out = pd.concat(frames, ignore_index=True)
+    if out.empty:
+        raise ForecastopsError(
+            f"score: no active series to forecast in {features_dir} (check score.active_within_weeks)"
+        )
+    if unscored:
+        print(f"score: warning: {unscored} future rows of series newer than the horizon not scored")
     out = out.rename(columns={"ensemble": "forecast"})
     out["week_start"] = out["week_start"].dt.strftime("%Y-%m-%d")
     for col in ("forecast", "lasso", "nn"):
@@ -71,6 +81,19 @@ def score(
     out["model_version"] = model_version
     out["data_version"] = data_ver
     return out
+
+
+def deployed_version(path: Path) -> str:
+    """``artifact@version (commit)`` from `forecastops registry check-ref --out` JSON."""
+    try:
+        info = json.loads(path.read_text(encoding="utf-8"))
+        return f"{info['artifact']}@{info['version']} ({info['commit'][:12]})"
+    except FileNotFoundError as exc:
+        raise ForecastopsError(f"{path}: not found (run `forecastops registry check-ref`)") from exc
+    except (json.JSONDecodeError, KeyError, TypeError) as exc:
+        raise ForecastopsError(
+            f"{path}: not a deployment record with artifact, version and commit ({exc})"
+        ) from exc
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -95,12 +118,13 @@ def run(args: argparse.Namespace) -> int:
     models_dir = Path(args.models)
     if not models_dir.is_dir():
         raise ForecastopsError(f"{models_dir}: not found; run the train stages first")
-    version = args.model_version or f"workspace:{content_hash(models_dir)}"
     if args.deployment:
-        deployment = json.loads(Path(args.deployment).read_text(encoding="utf-8"))
-        version = f"{deployment['artifact']}@{deployment['version']} ({deployment['commit'][:12]})"
+        version = deployed_version(Path(args.deployment))
+    else:
+        version = args.model_version or f"workspace:{content_hash(models_dir)}"
     data_ver = data_version(Path(args.data_dvc), Path(params["env"]["data_root"]))
-    out = score(Path(args.features), models_dir, params, version, data_ver)
+    regions = list(section(params, "segments", SegmentsConfig).regions)
+    out = score(Path(args.features), models_dir, regions, version, data_ver)
     io.atomic_write(args.out, lambda p: out.to_csv(p, index=False))
     weeks = sorted(out["week_start"].unique())
     print(

@@ -23,7 +23,7 @@ from forecastops.config import load_params, section
 from forecastops.errors import ForecastopsError
 from forecastops.features import FeaturesConfig, numeric_columns
 from forecastops.metrics import SCORERS
-from forecastops.schema import ModelConfig, SegmentsConfig, TrainConfig
+from forecastops.schema import ModelConfig, NNConfig, SegmentsConfig, TrainConfig
 
 PREDICTION_COLUMNS = ["ensemble", "lasso", "nn", "baseline", "naive"]
 ID_COLUMNS = [
@@ -157,6 +157,7 @@ def fit_segment(
         nn_shape={
             "cardinalities": [len(design.vocab[c]) for c in design.categoricals],
             "n_numeric": len(numeric),
+            "config": model_cfg.nn.model_dump(),
         },
         n_train=len(train),
         n_val=len(val),
@@ -167,7 +168,7 @@ def fit_segment(
     torch.save(net.state_dict(), out_dir / "nn.pt")
     meta.save(out_dir / "meta.json")
 
-    preds = predict_segment(out_dir, test, model_cfg)
+    preds = predict_segment(out_dir, test)
     history = rows[rows["split"].isin(["warmup", "train", "val"])]
     preds["baseline"] = models.historical_average(test, history)
     preds["naive"] = models.naive(test, train_cfg.horizon_weeks)
@@ -189,17 +190,19 @@ def fit_segment(
 
 
 def load_segment(
-    model_dir: Path, model_cfg: ModelConfig
+    model_dir: Path,
 ) -> tuple[models.EnsembleMeta, object, nn.EmbeddingNet]:
     meta = models.EnsembleMeta.load(model_dir / "meta.json")
-    net = nn.EmbeddingNet(meta.nn_shape["cardinalities"], meta.nn_shape["n_numeric"], model_cfg.nn)
+    # The network is rebuilt as it was trained, whatever the current config says.
+    shape = meta.nn_shape
+    net = nn.EmbeddingNet(shape["cardinalities"], shape["n_numeric"], NNConfig(**shape["config"]))
     net.load_state_dict(torch.load(model_dir / "nn.pt", map_location="cpu", weights_only=True))
     return meta, models.load_lasso(model_dir / "lasso.joblib"), net
 
 
-def predict_segment(model_dir: Path, rows: pd.DataFrame, model_cfg: ModelConfig) -> pd.DataFrame:
+def predict_segment(model_dir: Path, rows: pd.DataFrame) -> pd.DataFrame:
     """Forecast ``rows`` with a saved segment ensemble (used for test weeks and batch scoring)."""
-    meta, lasso, net = load_segment(model_dir, model_cfg)
+    meta, lasso, net = load_segment(model_dir)
     lasso_units, nn_units = component_predictions(meta.design, lasso, net, rows)
     out = rows[ID_COLUMNS].reset_index(drop=True).copy()
     out["lasso"], out["nn"] = lasso_units, nn_units
@@ -248,6 +251,10 @@ def train_region(
         if k in present
     ]
     missing = [k for k in keys if k not in present]
+    if not jobs:
+        raise ForecastopsError(
+            f"train: region '{region}' has no rows in any segment {keys}; check the features file"
+        )
     n_jobs = min(train_cfg.n_jobs, len(jobs)) or 1
     if n_jobs > 1:
         from joblib import Parallel, delayed
@@ -290,8 +297,9 @@ def run(args: argparse.Namespace) -> int:
             pd.read_parquet(path), args.region, segments, model_cfg, feat_cfg, train_cfg, tmp
         )
         preds.to_parquet(tmp / "test_predictions.parquet", index=False)
+        # Timings go to the log, not the output, so identical inputs give byte-identical models.
+        took = sum(s.pop("seconds") for s in summary["segments"].values())
         (tmp / "segments.json").write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n")
-    took = sum(s["seconds"] for s in summary["segments"].values())
     print(
         f"train {args.region}: {len(summary['segments'])} segments, {took:.1f}s of fitting -> {out}/"
     )

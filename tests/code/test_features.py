@@ -28,7 +28,15 @@ def test_no_look_ahead(weekly_table, cfgs):
     a = build_features(weekly_table, feat, seg, train)
     b = build_features(changed, feat, seg, train)
     early = a["week_start"] < cut + pd.Timedelta(weeks=h)
-    cols = [*lag_columns(feat, h), "rmean_4", "rmean_52", "rstd", "zero_share", "level"]
+    cols = [
+        *lag_columns(feat, h),
+        "rmean_4",
+        "rmean_52",
+        "rmean_all",
+        "rstd",
+        "zero_share",
+        "level",
+    ]
     pd.testing.assert_frame_equal(a.loc[early, cols], b.loc[early, cols])
     # ... and the change is visible from week T + h on (the features are live, not constant)
     assert not a.loc[~early, "level"].equals(b.loc[~early, "level"])
@@ -64,3 +72,36 @@ def test_unknown_region_is_a_clear_error(weekly_table, cfgs):
     table.loc[table["region"] == "texas", "region"] = "atlantis"
     with pytest.raises(ForecastopsError, match="atlantis"):
         featurize(table, feat, seg, train)
+
+
+def test_weather_normal_is_learned_from_training_weeks_only(weekly_table, cfgs):
+    """Changing validation/test temperatures must not move any training row's anomaly."""
+    feat, seg, train = cfgs
+    a = build_features(weekly_table, feat, seg, train)
+    hot = weekly_table.copy()
+    late = hot["week_start"].isin(a.loc[a["split"].isin(["val", "test"]), "week_start"].unique())
+    hot.loc[late, "temperature_c"] += 15
+    b = build_features(hot, feat, seg, train)
+    trained_on = a["split"].isin(["warmup", "train"])
+    pd.testing.assert_series_equal(
+        a.loc[trained_on, "temp_anomaly"], b.loc[trained_on, "temp_anomaly"]
+    )
+    later = a["split"].isin(["val", "test"])
+    shift = b.loc[later, "temp_anomaly"] - a.loc[later, "temp_anomaly"]
+    assert shift.to_numpy() == pytest.approx(15.0)
+
+
+def test_unknown_store_format_and_missing_columns_are_clear_errors(weekly_table, cfgs):
+    feat, seg, train = cfgs
+    odd = weekly_table.copy()
+    odd.loc[odd.index[:5], "store_format"] = "kiosk"
+    with pytest.raises(ForecastopsError, match="kiosk"):
+        featurize(odd, feat, seg, train)
+    with pytest.raises(ForecastopsError, match="median_age"):
+        featurize(weekly_table.drop(columns=["median_age"]), feat, seg, train)
+
+
+def test_include_trains_a_subset_of_known_regions(weekly_table, cfgs):
+    feat, seg, train = cfgs
+    only = seg.model_copy(update={"regions": {"texas": {}}, "include": ["texas"]})
+    assert list(featurize(weekly_table, feat, only, train)) == ["texas"]

@@ -87,7 +87,7 @@ def test_changing_one_region_retrains_only_that_region(smoke):
     log = dvc("repro", cwd=ws)
     assert "Running stage 'train@texas'" in log
     assert "Running stage 'train@northeast'" not in log
-    assert "Running stage 'condition'" not in log and "Running stage 'featurize'" not in log
+    assert "Running stage 'condition'" not in log and "Running stage 'validate'" not in log
 
 
 def test_prepare_refuses_a_missing_sample(tmp_path):

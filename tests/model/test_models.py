@@ -42,14 +42,12 @@ def test_every_segment_trained_and_forecasts_are_non_negative(trained, setup):
         assert {"lasso.joblib", "nn.pt", "meta.json"} <= {p.name for p in d.iterdir()}
 
 
-def test_ensemble_beats_historical_average_on_seasonal_promoted_series(trained):
+def test_ensemble_beats_historical_average_on_seasonal_promoted_series(trained, setup):
     _, preds, _ = trained
     fast = preds[preds["velocity"] == "fast"]
     metrics = evaluate(
         fast,
-        SegmentsConfig(
-            regions={"texas": {}}, formats=["large", "small"], velocity={"threshold": 12}
-        ),
+        setup[2],
         EvaluateConfig(pass_threshold=0.45),
     )
     assert metrics["overall"]["wape"] < metrics["overall"]["baseline_wape"]
@@ -67,8 +65,8 @@ def test_saved_models_reload_and_score_unseen_categories(trained, setup):
     features = setup[0]
     rows = usable(features, "future")
     rows = rows[rows["segment"] == "texas/large/fast"].copy()
-    a = predict_segment(segment_dir(out, "texas/large/fast"), rows, setup[4])
+    a = predict_segment(segment_dir(out, "texas/large/fast"), rows)
     rows["store_id"] = "never-seen"
-    b = predict_segment(segment_dir(out, "texas/large/fast"), rows, setup[4])
+    b = predict_segment(segment_dir(out, "texas/large/fast"), rows)
     assert len(a) == len(rows) and (a["ensemble"] >= 0).all()
     assert np.isfinite(b["ensemble"]).all()
