@@ -1,8 +1,9 @@
 # GitOps targets: every GitHub Actions step is one of these (or a `forecastops` command), so the
 # workflows are thin and each step can be rehearsed on a laptop. Uses VENV/BIN from the Makefile.
-.PHONY: install-cml pr-check pr-report pr-comment pr-summary dvc-pull repro dvc-push \
-	report-main model-update-pr release-validate release-record register promote rollback \
-	registry-list deploy-check deploy-score lint-workflows
+.PHONY: install-cml pr-check pr-report pr-comment pr-summary dvc-pull dvc-pull-pinned repro \
+	dvc-push verify-pinned report-main model-update-pr release-validate release-summary \
+	release-record register promote rollback registry-list deploy-check deploy-pull deploy-score \
+	deploy-publish lint-workflows
 
 # Base revision of a pull request: origin/<base branch> in Actions, else origin/main or main.
 BASE ?= $(if $(GITHUB_BASE_REF),origin/$(GITHUB_BASE_REF),$(shell git rev-parse -q --verify origin/main >/dev/null 2>&1 && echo origin/main || echo main))
@@ -19,8 +20,14 @@ PROD_PARAMS ?= .release/params.yaml
 RELEASE_REPORT ?= reports/release_validation.json
 DEPLOY_REF ?= $(GITHUB_REF)
 DEPLOYMENT ?= reports/deployment.json
-SCORE_STAGE ?= score
 PUBLISHED ?= deploy/forecasts.csv
+# Release and deploy never retrain: they pull what dvc.lock pins and fail unless nothing is left
+# to reproduce. PINNED_TARGETS: stages `dvc status` checks (empty: the whole pipeline).
+PINNED_TARGETS ?=
+PINNED_FILES ?= dvc.lock reports/metrics.json reports/data_validation.json
+# The score stage's inputs: artifacts/features (stage featurize) and models/<region> (train@*).
+DEPLOY_PULL ?= featurize train
+DEPLOY_PINNED ?= train
 # CML: `iterative/setup-cml` declares the retired node16 runtime, so CML comes from npm, pinned, into
 # a tool prefix (no root needed on self-hosted runners). Set CML=cml to use one on PATH.
 CML_VERSION ?= 0.20.6
@@ -45,8 +52,17 @@ pr-comment: ## post/update the PR comment with CML (needs REPO_TOKEN or GITHUB_T
 pr-summary: ## append the PR comment to the Actions job summary (works for fork PRs)
 	cat $(PR_COMMENT) >> "$${GITHUB_STEP_SUMMARY:-/dev/stdout}"
 
-dvc-pull: install ## data + cached stage outputs from the DVC remote
+dvc-pull: install ## data + cached stage outputs from the DVC remote (main.yml: may be incomplete)
 	dvc pull --allow-missing
+
+dvc-pull-pinned: install ## everything dvc.lock pins; fails if anything is missing on the remote
+	dvc pull
+
+verify-pinned: install ## fail unless the workspace is what git pins: nothing to reproduce, no diff
+	@if dvc status -q $(PINNED_TARGETS); then echo "pipeline up to date with dvc.lock"; else \
+	  echo "error: the pipeline is not what dvc.lock pins (this would retrain); retrain on main" \
+	    "and merge the model-update PR first:" >&2; dvc status $(PINNED_TARGETS) >&2; exit 1; fi
+	git diff --exit-code --stat -- $(PINNED_FILES)
 
 repro: params-check ## reproduce the pipeline (only changed stages rerun)
 	dvc repro $(REPRO_FLAGS)
@@ -58,16 +74,24 @@ report-main: install ## metric diff of the workspace vs main's committed metrics
 	forecastops report diff --base $(MAIN_BASE) --head workspace --out $(MAIN_REPORT)
 	$(CML) comment create --target=commit --watermark-title=$(CML_MAIN_WATERMARK) --update $(MAIN_REPORT)
 
-model-update-pr: ## open/refresh the "model update" PR with dvc.lock + metrics ([skip ci] commit)
-	$(CML) pr create --skip-ci --title "Model update: $$(git rev-parse --short HEAD)" \
+# Opened with FORECASTOPS_PUSH_TOKEN as REPO_TOKEN (main.yml) so that pr.yml runs on it (the
+# required `pr / check`); no [skip ci], which would skip pr.yml too. No loop: it touches only
+# dvc.lock and reports/, which main.yml paths-ignores.
+model-update-pr: ## open/refresh the "model update" PR with dvc.lock + metrics + data validation
+	$(CML) pr create --title "Model update: $$(git rev-parse --short HEAD)" \
 	  --body "Retrained by the main pipeline; metric diff: see the commit comment." \
-	  --message "model update [skip ci]" dvc.lock reports/metrics.json $(SMOKE_REPORTS)
+	  --message "model update" dvc.lock reports/metrics.json reports/data_validation.json \
+	  $(SMOKE_REPORTS)
 
-release-validate: install ## release gate in the prod env -> $(RELEASE_REPORT)
+release-validate: verify-pinned ## release gate in the prod env -> $(RELEASE_REPORT) (no retraining)
 	forecastops params env=prod --out $(PROD_PARAMS)
 	forecastops release validate --params $(PROD_PARAMS) --out $(RELEASE_REPORT)
 
-release-record: install ## commit $(RELEASE_REPORT) on the release branch ([skip ci]) and push it
+release-summary: ## append $(RELEASE_REPORT) to the Actions job summary (what prod approvers see)
+	{ echo '### Release validation'; echo '```json'; cat $(RELEASE_REPORT); echo '```'; } \
+	  >> "$${GITHUB_STEP_SUMMARY:-/dev/stdout}"
+
+release-record: install ## commit $(RELEASE_REPORT) at the validated commit ([skip ci]) and push it
 	forecastops release record --report $(RELEASE_REPORT) --push
 
 register: install ## GTO version at HEAD: release/X.Y -> vX.Y.<next patch> (VERSION= to force)
@@ -82,13 +106,18 @@ rollback: install ## assign $(STAGE) to the previous version (or VERSION=) and p
 registry-list: install ## versions, stages and release validation verdicts
 	forecastops registry list
 
-deploy-check: install ## the pushed tag must be the active $(STAGE) assignment -> $(DEPLOYMENT)
+deploy-check: install ## the pushed tag must be the active, validated $(STAGE) assignment -> $(DEPLOYMENT)
 	forecastops registry check-ref "$(DEPLOY_REF)" --stage $(STAGE) --out $(DEPLOYMENT)
 
-deploy-score: deploy-check ## batch scoring with exactly the tagged version, stamped and published
-	dvc pull --allow-missing
-	dvc repro $(SCORE_STAGE)
-	forecastops score --deployment $(DEPLOYMENT) --out $(PUBLISHED)
+deploy-pull: install ## the score inputs dvc.lock pins (features, models); fails if any is missing
+	dvc pull $(DEPLOY_PULL)
+
+deploy-score: PINNED_TARGETS = $(DEPLOY_PINNED)
+deploy-score: verify-pinned ## score with the pulled models of the tagged version (never retrains)
+	forecastops score --features artifacts/features --models models \
+	  --deployment $(DEPLOYMENT) --out $(PUBLISHED)
+
+deploy-publish: install ## $(PUBLISHED) -> DVC remote (content-addressed)
 	dvc add $(PUBLISHED)
 	dvc push $(PUBLISHED).dvc
 

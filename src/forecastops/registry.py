@@ -6,9 +6,12 @@
   ``reports/release_validation.json`` (written by ``forecastops release validate`` and committed at
   the release commit); nothing is tagged then.
 * ``rollback [--to VERSION]`` assigns the stage to the version that held it before the current one.
-* ``which --stage prod`` prints ``<version> <commit>``; ``score`` in the prod env uses it.
-* ``check-ref REF`` (deploy.yml) accepts only a stage-assignment tag of this artifact, prints it
-  as JSON and writes it to ``--out``.
+* ``which --stage prod`` prints ``<version> <commit>`` (``--json``/``--out`` for scripts;
+  ``release validate`` reads prod's metrics at that commit for the regression check).
+* ``check-ref REF`` (deploy.yml, ``make deploy-check``) accepts only the *active* stage-assignment
+  tag of this artifact whose commit carries a passing release validation report, prints it as
+  JSON and writes it to ``--out``; ``forecastops score --deployment <that file>`` then stamps the
+  forecasts with that version (deploy scores the models ``dvc pull`` fetched at the tag's commit).
 
 Tags are created with GTO's Python API and pushed with plain ``git push`` (``--push``). In CI a
 token is taken from ``FORECASTOPS_PUSH_TOKEN`` and handed to git via ``GIT_CONFIG_*`` environment
@@ -333,7 +336,8 @@ def register(
 
 
 def check_ref(repo: str | Path, settings: Settings, ref: str, stage: str) -> dict[str, Any]:
-    """The stage assignment a pushed tag makes; error unless it is the active ``stage`` tag."""
+    """The stage assignment a pushed tag makes; error unless it is the active ``stage`` tag and
+    (``require_validation``) the version's commit carries a passing release validation report."""
     api, gto_error = _gto()
     try:
         events = api.check_ref(repo, ref)
@@ -359,6 +363,14 @@ def check_ref(repo: str | Path, settings: Settings, ref: str, stage: str) -> dic
                     f"{info['tag']} is superseded: {stage} is now held by "
                     f"{(active or {}).get('tag')}; not deploying an outdated assignment"
                 )
+            # a tag pushed by hand (not via `promote`) must not bypass the release gate
+            if settings.require_validation:
+                ok, reason = validation_verdict(repo, info["commit"], settings)
+                if not ok:
+                    raise ForecastopsError(
+                        f"refusing to deploy {info['tag']} ({settings.artifact}@"
+                        f"{info['version']}): {reason}"
+                    )
             return info
     raise ForecastopsError(
         f"'{ref}' does not assign stage '{stage}' of '{settings.artifact}' "

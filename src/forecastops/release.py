@@ -10,9 +10,12 @@
    the gate metric per segment and overall). The prod metrics are read from git at the commit of
    the GTO version in prod (or ``--prod-rev`` / ``--prod-metrics``); no prod version: no check.
 
-The verdict is written to ``reports/release_validation.json`` (committed at the release commit;
-``forecastops registry promote`` reads it there) and the command exits 2 naming failing segments.
-
+The verdict is written to ``reports/release_validation.json`` and the command exits 2 naming
+failing segments. In release.yml the ``validate`` job runs it (after ``make verify-pinned``: the
+pulled pipeline must be exactly what dvc.lock pins, nothing is retrained); the ``promote`` job
+(environment ``prod``, after approval) runs ``forecastops release record``, which commits the report
+at the validated commit. ``forecastops registry promote`` and ``registry check-ref`` (deploy) read
+the verdict there.
 """
 
 from __future__ import annotations
@@ -204,7 +207,7 @@ def validate(args: argparse.Namespace) -> dict[str, Any]:
         "regressions": gate_result["regressions"],
         "prod": prod_info,
         "validated_commit": _git("rev-parse", "HEAD") or None,
-        "created_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
+        "created_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
     }
 
 
@@ -213,7 +216,8 @@ BOT = ("forecastops-bot", "forecastops-bot@users.noreply.github.com")
 
 def record(args: argparse.Namespace) -> int:
     """Commit the release validation report on the current branch so the version registered next
-    carries its verdict (``[skip ci]``: the bot commit must not retrigger release.yml)."""
+    carries its verdict (``[skip ci]``: the bot commit must not retrigger release.yml). Refuses a
+    report whose ``validated_commit`` is not HEAD (it is about another commit)."""
     import os
 
     from forecastops import registry
@@ -225,6 +229,15 @@ def record(args: argparse.Namespace) -> int:
     if not registry.git("diff", "--cached", "--name-only", "--", args.report):
         print(f"{args.report} already committed at HEAD")
     else:
+        # release.yml validates in one job and records in another: the verdict must be about HEAD
+        head = registry.git("rev-parse", "HEAD")
+        validated = report.get("validated_commit")
+        if validated and validated != head:
+            registry.git("reset", "-q", "--", args.report)
+            raise ForecastopsError(
+                f"{args.report} validated commit {validated[:10]}, but HEAD is {head[:10]}: "
+                "not recording a verdict about another commit"
+            )
         verdict = "passed" if report.get("passed") else "failed"
         registry.git(
             "-c",

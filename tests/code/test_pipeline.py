@@ -70,7 +70,7 @@ def test_smoke_produces_metrics_validation_plots_and_stamped_forecasts(smoke, lo
     assert json.loads((smoke / "reports" / "data_validation.json").read_text())["summary"]["passed"]
     assert len(list((smoke / "reports" / "plots").glob("*.png"))) == len(metrics["segments"])
     forecasts = pd.read_csv(smoke / "ws" / "outputs" / "forecasts.csv")
-    assert forecasts["week_start"].nunique() == local_params["score"]["horizon_weeks"]
+    assert forecasts["week_start"].nunique() == local_params["train"]["horizon_weeks"]
     assert forecasts["model_version"].str.startswith("workspace:").all()
     assert forecasts["data_version"].notna().all() and (forecasts["forecast"] >= 0).all()
     assert "Data and pipelines are up to date" in dvc("status", cwd=smoke / "ws")

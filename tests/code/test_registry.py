@@ -109,6 +109,32 @@ def test_check_ref_accepts_only_active_prod_assignment(git_repo, capsys):
     assert fo("registry", "check-ref", "refs/heads/main") == 2
 
 
+def test_check_ref_refuses_a_prod_tag_without_passing_validation(git_repo, capsys):
+    """A prod tag made outside `promote` (e.g. pushed by hand) must not deploy an unvalidated or
+    failed version."""
+    release_commit(git_repo, "1", PASSING)
+    assert fo("registry", "register", "--version", "1.0.0") == 0
+    assert fo("registry", "promote", "v1.0.0") == 0
+    settings = registry.load_settings()
+    for name, verdict, version, reason in [
+        ("2", None, "v1.1.0", "no reports/release_validation.json"),
+        ("3", FAILING, "v1.2.0", "release validation failed"),
+    ]:
+        release_commit(git_repo, name, verdict, mape=0.9)
+        assert fo("registry", "register", "--version", version) == 0
+        tag = registry.assign(".", settings, version, "prod", check_validation=False)
+        capsys.readouterr()
+        assert fo("registry", "check-ref", f"refs/tags/{tag}", "--out", "d.json") == 2
+        err = capsys.readouterr().err
+        assert f"refusing to deploy {tag}" in err and reason in err
+    assert not Path("d.json").exists()
+    # rolling back to the validated version makes a deployable tag again
+    assert fo("registry", "rollback", "--to", "v1.0.0") == 0
+    held = registry.which(".", "forecaster", "prod")
+    assert fo("registry", "check-ref", held["tag"], "--out", "d.json") == 0
+    assert json.loads(Path("d.json").read_text())["version"] == "v1.0.0"
+
+
 def test_promote_twice_is_a_noop(git_repo, capsys):
     release_commit(git_repo, "1", PASSING)
     assert fo("registry", "register") == 0
@@ -238,3 +264,16 @@ def test_release_record_then_promote(git_repo):
     assert git(git_repo, "rev-parse", "HEAD") == git(git_repo, "rev-parse", "origin/main")
     assert fo("registry", "register", "--version", "v3.0.0") == 0
     assert fo("registry", "promote") == 0
+
+
+def test_release_record_refuses_a_report_about_another_commit(git_repo, capsys):
+    """release.yml validates in one job and records in the approved promote job: a report that
+    validated another commit must not be committed as this commit's verdict."""
+    _workspace(git_repo, {"northeast/large/fast": 0.30, "texas/small/slow": 0.40})
+    assert fo("release", "validate", "--out", REPORT) == 0
+    head = commit_files(git_repo, {"model.txt": "changed after validation"}, "later change")
+    capsys.readouterr()
+    assert fo("release", "record", "--report", REPORT) == 2
+    assert "not recording a verdict about another commit" in capsys.readouterr().err
+    assert git(git_repo, "rev-parse", "HEAD") == head
+    assert git(git_repo, "diff", "--cached", "--name-only") == ""

@@ -4,6 +4,7 @@ least privilege."""
 from __future__ import annotations
 
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -150,11 +151,145 @@ def test_deploy_triggers_on_prod_tags_only():
     assert wf["on"] == {"push": {"tags": ["forecaster#prod#*"]}}
 
 
+def workflow(name: str) -> dict:
+    return load(ROOT / ".github" / "workflows" / name)
+
+
+def dry_run(target: str) -> str:
+    out = subprocess.run(["make", "-n", "-C", str(ROOT), target], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    return out.stdout
+
+
+def make_steps(job: dict) -> list[str]:
+    return [s["run"].split()[1] for s in job["steps"] if s.get("run", "").startswith("make ")]
+
+
 def test_bot_commits_do_not_loop():
-    main = load(ROOT / ".github" / "workflows" / "main.yml")
+    main = workflow("main.yml")
     ignored = main["on"]["push"]["paths-ignore"]
     assert "dvc.lock" in ignored and "reports/**" in ignored
-    rel = load(ROOT / ".github" / "workflows" / "release.yml")
+    rel = workflow("release.yml")
     assert "reports/release_validation.json" in rel["on"]["push"]["paths-ignore"]
-    mk = (ROOT / "make" / "gitops.mk").read_text()
-    assert "--skip-ci" in mk and "[skip ci]" in mk
+    # the model-update PR must run pr.yml (required `pr / check`): no [skip ci] on its commit,
+    # which GitHub also applies to pull_request runs; it touches only paths main.yml ignores
+    pr_recipe = dry_run("model-update-pr")
+    assert "--skip-ci" not in pr_recipe and "[skip ci]" not in pr_recipe
+    (line,) = [ln for ln in pr_recipe.replace("\\\n", " ").splitlines() if " pr create " in ln]
+    words = shlex.split(line)
+    paths = words[words.index("--message") + 2 :]
+    assert paths and all(p == "dvc.lock" or p.startswith("reports/") for p in paths), paths
+
+
+def test_model_update_pr_carries_pinned_files_and_push_token():
+    recipe = dry_run("model-update-pr")
+    for path in ("dvc.lock", "reports/metrics.json", "reports/data_validation.json"):
+        assert f" {path}" in recipe, f"model-update-pr does not commit {path}"
+    (step,) = [s for _, s in steps(workflow("main.yml")) if s.get("run") == "make model-update-pr"]
+    # a PR opened with GITHUB_TOKEN triggers no workflow, so its required check would never run
+    assert step["env"]["REPO_TOKEN"] == "${{ secrets.FORECASTOPS_PUSH_TOKEN }}"
+
+
+def artifact_root(paths: list[str]) -> str:
+    """Where upload-artifact roots an upload: the least common ancestor of its paths (a file
+    counts as its parent directory, a path ending in / as itself)."""
+    dirs = []
+    for raw in paths:
+        parts = [p for p in raw.strip().split("/") if p not in ("", ".")]
+        dirs.append(parts if raw.strip().endswith("/") else parts[:-1])
+    common: list[str] = []
+    for level in zip(*dirs, strict=False):
+        if len(set(level)) != 1:
+            break
+        common.append(level[0])
+    return "/".join(common) or "."
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_downloaded_artifacts_land_where_they_were_uploaded(path):
+    uploads: dict[str, list[str]] = {}
+    downloads = []
+    for job, step in steps(load(path)):
+        uses, with_ = step.get("uses", ""), step.get("with", {})
+        if uses.startswith("actions/upload-artifact@"):
+            uploads[with_["name"]] = [p for p in str(with_["path"]).splitlines() if p.strip()]
+        elif uses.startswith("actions/download-artifact@"):
+            downloads.append((job, with_))
+    for job, with_ in downloads:
+        assert with_.get("name") in uploads, f"{path.name}:{job}: downloads an unknown artifact"
+        root = artifact_root(uploads[with_["name"]])
+        got = str(with_.get("path", ".")).rstrip("/") or "."
+        assert got == root, (
+            f"{path.name}:{job}: artifact {with_['name']} is rooted at {root}/ but downloaded "
+            f"into {got}/: the files would not be at {uploads[with_['name']]}"
+        )
+
+
+def test_artifact_root():
+    assert artifact_root(["reports/pr_comment.md", "reports/smoke/"]) == "reports"
+    assert artifact_root(["reports/release_validation.json"]) == "reports"
+    assert artifact_root(["reports/smoke/"]) == "reports/smoke"
+    assert artifact_root(["deploy/forecasts.csv", "reports/deployment.json"]) == "."
+
+
+def test_pr_comment_reads_the_downloaded_report():
+    pr = workflow("pr.yml")
+    (dl,) = [s for s in pr["jobs"]["comment"]["steps"] if "download-artifact" in s.get("uses", "")]
+    upload = [s for s in pr["jobs"]["check"]["steps"] if "upload-artifact" in s.get("uses", "")]
+    uploaded = upload[0]["with"]["path"].split()
+    assert "reports/pr_comment.md" in uploaded and dl["with"]["path"] == "reports"
+    assert "reports/pr_comment.md" in dry_run("pr-comment")
+
+
+@pytest.mark.parametrize(
+    ("name", "job"), [("release.yml", "validate"), ("deploy.yml", "score")], ids=str
+)
+def test_release_and_deploy_never_retrain(name, job):
+    targets = make_steps(workflow(name)["jobs"][job])
+    recipes = "\n".join(dry_run(t) for t in targets)
+    assert "dvc repro" not in recipes, f"{name}:{job} would retrain"
+    assert "dvc pull" in recipes and "--allow-missing" not in recipes
+    # fails unless the pulled pipeline is exactly what git pins
+    assert "dvc status -q" in recipes
+    assert "git diff --exit-code" in recipes and "dvc.lock reports/metrics.json" in recipes
+
+
+def test_deploy_scores_pulled_models_with_the_checked_deployment():
+    targets = make_steps(workflow("deploy.yml")["jobs"]["score"])
+    assert (
+        targets.index("deploy-check") < targets.index("deploy-pull") < targets.index("deploy-score")
+    )
+    recipe = dry_run("deploy-score")
+    assert "forecastops score --features artifacts/features --models models" in recipe
+    assert "--deployment reports/deployment.json --out deploy/forecasts.csv" in recipe
+    assert "dvc pull featurize train" in dry_run("deploy-pull")
+    assert "dvc status -q train" in recipe
+
+
+SECRET = re.compile(r"\$\{\{\s*secrets\.")
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_secrets_only_on_the_steps_that_use_them(path):
+    """No secret in workflow/job env: `make install` (pip) and npm must never see one."""
+    wf = load(path)
+    assert not SECRET.search(yaml.safe_dump(wf.get("env", {})))
+    for name, job in wf["jobs"].items():
+        assert not SECRET.search(yaml.safe_dump(job.get("env", {}))), f"{path.name}:{name}"
+    for name, step in steps(wf):
+        run = step.get("run", "")
+        if run in ("make install", "make install-cml") or run.startswith("npm "):
+            assert not step.get("env"), f"{path.name}:{name}: {run} gets env"
+
+
+def test_release_validates_before_the_prod_approval():
+    rel = workflow("release.yml")
+    validate, promote = rel["jobs"]["validate"], rel["jobs"]["promote"]
+    assert "environment" not in validate
+    assert promote["needs"] == "validate" and promote["environment"] == "prod"
+    assert "release-validate" in make_steps(validate)
+    assert make_steps(promote)[-3:] == ["release-record", "register", "promote"]
+    for job in (validate, promote):
+        assert job["permissions"] == {"contents": "read"}
+    # the push token only exists after approval
+    assert "FORECASTOPS_PUSH_TOKEN" not in yaml.safe_dump(validate)
