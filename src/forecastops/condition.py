@@ -36,25 +36,34 @@ from forecastops.errors import ForecastopsError
 K = 100_000  # week index multiplier in composite integer keys (week index = weeks since 1970-01-05)
 BIG = np.iinfo(np.int64).max // 4
 
-BASE_COLUMNS = [
-    "region",
-    "store_id",
-    "store_format",
-    "product_id",
-    "category",
-    "zip",
-    "week_start",
-    "units_shipped",
-    "units_returned",
-    "net_demand",
-    "promo_discount",
-    "is_event_week",
-    "event_names",
-    "temperature_c",
-    "precipitation_mm",
-    "weather_source",
-]
-TAIL_COLUMNS = ["is_future", "_filled", "_source_file", "_source_row"]
+# The standard weekly table (docs/contracts.md): column -> kind, in output order. Demographic
+# columns (named by the adapter config, float) go between the base and the tail columns.
+BASE_SCHEMA = {
+    "region": "string",
+    "store_id": "string",
+    "store_format": "string",
+    "product_id": "string",
+    "category": "string",
+    "zip": "string",
+    "week_start": "datetime",
+    "units_shipped": "float",
+    "units_returned": "float",
+    "net_demand": "float",
+    "promo_discount": "float",
+    "is_event_week": "int",
+    "event_names": "string",
+    "temperature_c": "float",
+    "precipitation_mm": "float",
+    "weather_source": "string",
+}
+TAIL_SCHEMA = {
+    "is_future": "bool",
+    "_filled": "bool",
+    "_source_file": "string",
+    "_source_row": "int",
+}
+BASE_COLUMNS = list(BASE_SCHEMA)
+TAIL_COLUMNS = list(TAIL_SCHEMA)
 
 REQUIRED = {
     "shipments": ["store_id", "product_id", "week_start", "units_shipped"],

@@ -21,6 +21,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from forecastops import io
+from forecastops.condition import BASE_SCHEMA, TAIL_SCHEMA
 from forecastops.config import load_params, section
 from forecastops.errors import ForecastopsError
 
@@ -128,26 +129,6 @@ class ValidationConfig(BaseModel):
 # ---------------------------------------------------------------------------------------------
 # schema of the standard table
 
-STRING_COLUMNS = [
-    "region",
-    "store_id",
-    "store_format",
-    "product_id",
-    "category",
-    "zip",
-    "event_names",
-    "weather_source",
-    "_source_file",
-]
-FLOAT_COLUMNS = [
-    "units_shipped",
-    "units_returned",
-    "net_demand",
-    "promo_discount",
-    "temperature_c",
-    "precipitation_mm",
-]
-
 
 def _kind_ok(series: pd.Series, kind: str) -> bool:
     t = series.dtype
@@ -162,15 +143,7 @@ def _kind_ok(series: pd.Series, kind: str) -> bool:
     return pd.api.types.is_bool_dtype(t)
 
 
-SCHEMA = {
-    **dict.fromkeys(STRING_COLUMNS, "string"),
-    **dict.fromkeys(FLOAT_COLUMNS, "float"),
-    "week_start": "datetime",
-    "is_event_week": "int",
-    "_source_row": "int",
-    "is_future": "bool",
-    "_filled": "bool",
-}
+SCHEMA = {**BASE_SCHEMA, **TAIL_SCHEMA}
 
 
 # ---------------------------------------------------------------------------------------------

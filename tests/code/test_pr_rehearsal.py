@@ -75,6 +75,7 @@ def test_one_region_change_shows_only_that_region(tmp_path):
     # the PR: one region's model override in conf/
     seg_conf = repo / "conf" / "segments" / "default.yaml"
     conf = yaml.safe_load(seg_conf.read_text())
+    subprocess.run(["git", "switch", "-q", "-c", "pr/texas-lasso"], cwd=repo, check=True)
     conf["all_regions"][REGION] = {
         "model": {"lasso": {"alpha": 0.05}, "ensemble": {"nn_weight_grid": [0.0]}}
     }
@@ -83,14 +84,20 @@ def test_one_region_change_shows_only_that_region(tmp_path):
     head_run = fo(repo, "smoke", "--workdir", ".smoke")
     assert head_run.returncode == 0, head_run.stderr[-3000:]
 
-    out = fo(repo, "report", "pr", "--base", "HEAD", "--out", "reports/pr_comment.md")
+    subprocess.run(["git", "add", "-A"], cwd=repo, check=True)
+    subprocess.run(["git", "add", "-f", "reports/smoke"], cwd=repo, check=True)
+    subprocess.run(
+        ["git", *env_git, "commit", "-qm", "texas: stronger lasso"], cwd=repo, check=True
+    )
+
+    out = fo(repo, "report", "pr", "--base", "main", "--out", "reports/pr_comment.md")
     assert out.returncode == 0, out.stderr
     md = (repo / "reports" / "pr_comment.md").read_text()
     from forecastops.report import Gate, diff_metrics
 
     head = json.loads((repo / "reports" / "smoke" / "metrics.json").read_text())
     shown = subprocess.run(
-        ["git", "show", "HEAD:reports/smoke/metrics.json"],
+        ["git", "show", "main:reports/smoke/metrics.json"],
         cwd=repo,
         capture_output=True,
         text=True,
@@ -101,6 +108,9 @@ def test_one_region_change_shows_only_that_region(tmp_path):
     changed = {r.key.split("/")[0] for r in diff.segments if r.status == "changed"}
     assert changed == {REGION}, md
     assert all(r.key.startswith(REGION + "/") for r in diff.segments if r.status != "unchanged")
-    main_table = md.split("<details>")[0]
-    assert f"`{REGION}/" in main_table
+    main_table, folded = md.split("<details>", 1)
+    assert f"`{REGION}/" in main_table and "`northeast/" not in main_table
+    assert "`northeast/" in folded
+    texas_rows = [ln for ln in main_table.splitlines() if ln.startswith(f"| `{REGION}/")]
+    assert texas_rows and all("🔴" in ln or "🟢" in ln for ln in texas_rows)
     assert "unchanged segments" in md

@@ -11,7 +11,7 @@ import pytest
 
 from forecastops import cli
 from forecastops.adapters import ColumnSpec, DataConfig, SourceSpec, load_source
-from forecastops.condition import condition, standard_columns
+from forecastops.condition import BASE_SCHEMA, TAIL_SCHEMA, condition, standard_columns
 from forecastops.config import section
 from forecastops.errors import ForecastopsError
 
@@ -42,18 +42,9 @@ def test_columns_and_dtypes(table):
     assert list(table.columns) == standard_columns(
         ["median_income", "pct_families_with_kids", "pop_density", "median_age"]
     )
-    for col in (
-        "region",
-        "store_id",
-        "store_format",
-        "product_id",
-        "category",
-        "zip",
-        "event_names",
-        "weather_source",
-        "_source_file",
-    ):
-        assert pd.api.types.is_string_dtype(table[col]), col
+    for col, kind in {**BASE_SCHEMA, **TAIL_SCHEMA}.items():
+        if kind == "string":
+            assert pd.api.types.is_string_dtype(table[col]), col
     assert table["week_start"].dtype == "datetime64[ns]"
     assert (table["week_start"].dt.dayofweek == 0).all()
     assert table["is_event_week"].dtype == "int8"
