@@ -293,6 +293,15 @@ def condition(
         idx = _lookup(key, r_sum.index.to_numpy())
         hit = first_row & (idx >= 0)
         returned[hit] = r_sum.to_numpy()[idx[hit]]
+        attached = float(returned[hit].sum())
+        total = float(np.nansum(ret["units_returned"].to_numpy(float)))
+        if total - attached > 0:
+            # Returns for weeks outside every series' span (before its first shipment, after a
+            # close or discontinuation, or for a store x product never shipped) have no row.
+            print(
+                f"condition: warning: {total - attached:g} of {total:g} returned units fall "
+                "outside any series' active weeks and are not in the table"
+            )
     net = shipped - returned
 
     # ---- store / product attributes ----------------------------------------------------------

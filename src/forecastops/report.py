@@ -30,7 +30,14 @@ from forecastops.metrics import as_number
 
 WATERMARK = "<!-- forecastops-report: {kind} -->"
 WORKSPACE = "workspace"
-TOLERANCE = 1e-9
+# A metric counts as changed only when the change shows at the 4 decimals the tables print:
+# metrics.json holds unrounded floats and the smoke baseline may come from another machine, so
+# summation-order noise (1e-9 relative, 1e-6 absolute) must neither mark a segment changed (and
+# attach its plots) nor render as ``+0.0000 🔴``. ``ABS_TOLERANCE`` is half the last printed digit;
+# the relative term only matters for large values (RMSE in the thousands).
+DECIMALS = 4
+ABS_TOLERANCE = 0.5 * 10**-DECIMALS
+REL_TOLERANCE = 1e-7
 IMAGE_SUFFIXES = (".png", ".svg", ".jpg", ".jpeg", ".gif")
 
 # (key, column title, lower is better)
@@ -94,10 +101,17 @@ class MetricsDiff:
 
 # --------------------------------------------------------------------------------------- diffing
 def _differs(a: Any, b: Any) -> bool:
+    """True when ``a`` → ``b`` is a real change: a value appeared/disappeared, or the difference
+    is visible at display precision (see ``ABS_TOLERANCE``); float noise is not a change."""
     na, nb = as_number(a), as_number(b)
     if na is None or nb is None:
-        return na is not nb and (na is not None or nb is not None)
-    return abs(na - nb) > TOLERANCE * max(1.0, abs(na), abs(nb))
+        return (na is None) != (nb is None)
+    if na == nb:
+        return False
+    diff = abs(na - nb)
+    if diff != diff:  # inf - inf
+        return False
+    return diff > ABS_TOLERANCE + REL_TOLERANCE * max(abs(na), abs(nb))
 
 
 def diff_row(key: str, base: dict | None, head: dict | None, gate: Gate) -> RowDiff:
@@ -135,14 +149,18 @@ def diff_metrics(base: dict | None, head: dict | None, gate: Gate | None = None)
 # ------------------------------------------------------------------------------------- rendering
 def _fmt(value: Any) -> str:
     v = as_number(value)
-    return "–" if v is None else f"{v:.4f}"
+    return "–" if v is None else f"{v:.{DECIMALS}f}"
 
 
-def _fmt_delta(delta: float | None, lower_is_better: bool) -> str:
-    if delta is None or abs(delta) <= TOLERANCE:
+def _fmt_delta(base: Any, head: Any, lower_is_better: bool) -> str:
+    """`` (+0.0700 🔴)`` for a change that ``_differs`` counts; empty for noise or a missing side
+    (so a delta never renders as ``+0.0000`` with a colour)."""
+    b, h = as_number(base), as_number(head)
+    if b is None or h is None or not _differs(b, h):
         return ""
+    delta = h - b
     better = (delta < 0) == lower_is_better
-    return f" ({delta:+.4f} {'🟢' if better else '🔴'})"
+    return f" ({delta:+.{DECIMALS}f} {'🟢' if better else '🔴'})"
 
 
 def _verdict(flag: bool | None) -> str:
@@ -172,7 +190,7 @@ def _row_md(row: RowDiff, bold: bool = False) -> str:
     for k, _, lower in COLUMNS:
         cell = _fmt((src or {}).get(k))
         if row.status == "changed":
-            cell += _fmt_delta(row.deltas.get(k), lower)
+            cell += _fmt_delta((row.base or {}).get(k), (row.head or {}).get(k), lower)
         cells.append(cell)
     name = f"**{row.key}**" if bold else f"`{row.key}`"
     return "| " + " | ".join([name, STATUS_LABEL[row.status], *cells, _gate_cell(row)]) + " |"
@@ -237,50 +255,129 @@ def build_diff_markdown(
     return "\n".join(lines) + "\n"
 
 
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+LINEAGE_KEYS = ("_source_file", "_source_row")
+MAX_RULE_ROWS = 50
+MAX_EXAMPLE_CHARS = 160
+
+
+def _cell(value: Any) -> str:
+    """A markdown table cell: ``|`` escaped, newlines folded, ``None`` blank."""
+    text = "" if value is None else str(value)
+    return text.replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+
+
+def _fmt_count(value: Any) -> str:
+    n = as_number(value)
+    return "?" if n is None else (f"{int(n):,}" if n == int(n) else f"{n:g}")
+
+
+def _example(examples: Any) -> str:
+    """The first offending row compactly: ``store_id=1559, units_shipped=-19.0 (file.csv:2428)``
+    (lineage keys folded into the trailing ``file:row``, null values left out)."""
+    if not isinstance(examples, list) or not examples:
+        return ""
+    first = examples[0]
+    if not isinstance(first, dict):
+        text = str(first)
+    else:
+        vals = ", ".join(
+            f"{k}={v}" for k, v in first.items() if k not in LINEAGE_KEYS and v is not None
+        )
+        src, row = first.get("_source_file"), first.get("_source_row")
+        where = f"{src}:{row}" if src and row is not None else (src or "")
+        text = f"{vals} ({where})" if where else vals
+    if len(text) > MAX_EXAMPLE_CHARS:
+        text = text[: MAX_EXAMPLE_CHARS - 1] + "…"
+    return text
+
+
 def build_validation_markdown(report: dict | None, heading_level: int = 3) -> str:
-    """Summary of reports/data_validation.json (shape tolerant: counts + failing rules)."""
+    """Summary of reports/data_validation.json as written by ``forecastops validate``.
+
+    The report holds ``summary`` (``passed``, ``rows_in``, ``rows_out``, ``errors``,
+    ``warnings``, ``failed_rules``) plus one top-level entry per rule (``severity``, ``action``,
+    ``violations``, ``column``, ``description``, ``examples``). Rendered: the verdict in the
+    heading, rows in → out, a table of the rules with violations (failing rules first, then by
+    severity) and the clean rules in one line.
+    """
     h = "#" * heading_level
     if not report:
         return f"{h} Data validation\n\nno `reports/data_validation.json` in this run\n"
-    passed = report.get("passed")
+    summary = report.get("summary")
+    summary = summary if isinstance(summary, dict) else {}
+    passed = summary.get("passed")
     verdict = "–" if passed is None else ("✅ passed" if passed else "❌ failed")
     lines = [f"{h} Data validation: {verdict}", ""]
-    summary = report.get("summary")
-    if isinstance(summary, dict) and summary:
-        lines.append(", ".join(f"{k}: {v}" for k, v in summary.items()))
-        lines.append("")
-    checks = report.get("checks") or report.get("rules") or report.get("results") or []
-    if isinstance(checks, dict):
-        checks = [
-            {"name": k, **(v if isinstance(v, dict) else {"value": v})} for k, v in checks.items()
-        ]
-    bad = [
-        c
-        for c in checks
-        if isinstance(c, dict)
-        and (
-            c.get("passed") is False
-            or str(c.get("status", "")).lower() in {"fail", "failed", "warn"}
+
+    failed = [str(r) for r in summary.get("failed_rules") or []]
+    facts = []
+    if "rows_in" in summary or "rows_out" in summary:
+        n_in, n_out = as_number(summary.get("rows_in")), as_number(summary.get("rows_out"))
+        rows = f"rows: {_fmt_count(n_in)} in → {_fmt_count(n_out)} out"
+        if n_in is not None and n_out is not None and n_in != n_out:
+            rows += f" ({_fmt_count(n_out - n_in)})"
+        facts.append(rows)
+    if "errors" in summary or "warnings" in summary:
+        facts.append(
+            f"rules with violations: {_fmt_count(summary.get('errors', 0))} error, "
+            f"{_fmt_count(summary.get('warnings', 0))} warning"
         )
-    ]
-    if bad:
-        lines += ["| rule | severity | action | rows | message |", "|---|---|---|---|---|"]
-        for c in bad[:50]:
+    if failed:
+        facts.append("failed: " + ", ".join(f"`{r}`" for r in failed))
+    if facts:
+        lines += [" · ".join(facts), ""]
+
+    rules = {
+        str(k): v
+        for k, v in report.items()
+        if k != "summary" and isinstance(v, dict) and "violations" in v
+    }
+    hit = {k: v for k, v in rules.items() if (as_number(v.get("violations")) or 0) > 0}
+    clean = [k for k in rules if k not in hit and rules[k].get("enabled", True) is not False]
+    disabled = [k for k in rules if k not in hit and rules[k].get("enabled", True) is False]
+    if hit:
+        order = sorted(
+            hit,
+            key=lambda k: (
+                k not in failed,
+                SEVERITY_ORDER.get(str(hit[k].get("severity")), len(SEVERITY_ORDER)),
+                k,
+            ),
+        )
+        lines += [
+            "| rule | severity | action | violations | column | first example |",
+            "|---|---|---|---:|---|---|",
+        ]
+        for k in order[:MAX_RULE_ROWS]:
+            v = hit[k]
+            name = f"❌ `{k}`" if k in failed else f"`{k}`"
+            example = _example(v.get("examples"))
+            if example and "`" not in example:
+                example = f"`{example}`"
             lines.append(
-                "| {} | {} | {} | {} | {} |".format(
-                    c.get("name") or c.get("rule") or c.get("id") or "?",
-                    c.get("severity", ""),
-                    c.get("action", ""),
-                    c.get("n_rows", c.get("rows", c.get("count", ""))),
-                    str(c.get("message", "")).replace("|", "\\|").replace("\n", " "),
+                "| "
+                + " | ".join(
+                    [
+                        name,
+                        _cell(v.get("severity")),
+                        _cell(v.get("action")),
+                        _fmt_count(v.get("violations")),
+                        _cell(v.get("column")),
+                        _cell(example),
+                    ]
                 )
+                + " |"
             )
-        if len(bad) > 50:
-            lines.append(f"\n… {len(bad) - 50} more")
+        if len(order) > MAX_RULE_ROWS:
+            lines.append(f"\n… {len(order) - MAX_RULE_ROWS} more rules with violations")
         lines.append("")
-    elif checks:
-        lines.append(f"{len(checks)} checks, none failed or warned")
-        lines.append("")
+    if clean:
+        lines += [f"No violations ({len(clean)} rules): " + ", ".join(f"`{k}`" for k in clean), ""]
+    if disabled:
+        lines += ["Disabled: " + ", ".join(f"`{k}`" for k in disabled), ""]
+    if not rules:
+        lines += ["no rule results in the report", ""]
     return "\n".join(lines)
 
 

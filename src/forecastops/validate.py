@@ -283,8 +283,21 @@ def validate(
         if bad:
             return df, _report(checks, rows_in, df), [c]
 
-    hist = _history(df)
-    raw = hist & ~df["_filled"].to_numpy(bool)
+    named = {
+        f"validation.{name}.column": rule.column
+        for name, rule in rules.items()
+        if isinstance(getattr(rule, "column", None), str)
+    }
+    named |= {
+        f"validation.missing_values.columns[{i}]": col
+        for i, col in enumerate(rules["missing_values"].columns)
+    }
+    unknown = {key: col for key, col in named.items() if col not in df.columns}
+    if unknown:
+        raise ForecastopsError(
+            f"params.yaml: {', '.join(f'{k} = {v!r}' for k, v in unknown.items())} "
+            f"not a column of the weekly table (columns: {', '.join(df.columns)})"
+        )
 
     if c := check("unknown_store", "store_id", "store not in the stores source (no region)"):
         df = _apply(df, c, df["region"].isna().to_numpy())
@@ -320,7 +333,9 @@ def validate(
             m = h & df[col].isna().to_numpy()
             mask |= m
             if c.rule.action == "fill_zero" and m.any():
-                df = _apply(df, _Check(c.name, c.rule, col, c.what), m, col)
+                part = _Check(c.name, c.rule, col, c.what)
+                df = _apply(df, part, m, col)
+                c.examples = (c.examples + part.examples)[:MAX_EXAMPLES]
         c.violations = int(mask.sum())
         if c.rule.action != "fill_zero" and c.violations:
             df = _apply(df, c, mask, cols[0])

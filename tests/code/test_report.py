@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 
 from conftest import commit_files, metrics
@@ -10,6 +11,7 @@ from forecastops.report import (
     Gate,
     build_diff_markdown,
     build_pr_markdown,
+    build_validation_markdown,
     diff_metrics,
     find_plots,
 )
@@ -102,12 +104,158 @@ def test_threshold_overrides_passed_flag():
     assert diff_metrics(base, head, Gate()).segments[0].head_passed is True
 
 
+def _noisy(m: dict) -> dict:
+    """``m`` as another machine would write it: unrounded floats off by summation-order noise."""
+    out = copy.deepcopy(m)
+    for row in [out["overall"], *out["segments"].values()]:
+        row["mape"] *= 1 + 3e-9
+        row["rmse_all"] += 2e-6
+        row["baseline_mape"] -= 1e-7
+    return out
+
+
+def test_float_noise_is_not_a_change():
+    base = metrics(SEGS)
+    head = _noisy(base)
+    diff = diff_metrics(base, head, Gate("mape", 0.45))
+    assert {r.status for r in diff.segments} == {"unchanged"}
+    assert diff.overall.status == "unchanged"
+    assert diff.changed_segments == []  # so no plots get attached either
+    md = build_diff_markdown(base, head, gate=Gate("mape", 0.45))
+    assert f"0 changed, 0 new, 0 removed, {len(SEGS)} unchanged" in md
+    assert "+0.0000" not in md and "-0.0000" not in md
+    assert "🔴" not in md.split("Deltas are")[0] and "🟢" not in md.split("Deltas are")[0]
+
+
+def test_delta_marks_use_display_precision():
+    base = metrics(SEGS)
+    head = _noisy(base)
+    seg = head["segments"]["texas/large/fast"]
+    seg["rmse_0"] += 0.0001  # smallest visible change: shown and coloured
+    diff = diff_metrics(base, head, Gate("mape", 0.45))
+    assert diff.changed_segments == ["texas/large/fast"]
+    md = build_diff_markdown(base, head, gate=Gate("mape", 0.45))
+    row = next(ln for ln in md.splitlines() if ln.startswith("| `texas/large/fast`"))
+    assert "2.0001 (+0.0001 🔴)" in row
+    # the noisy columns of the changed row carry no delta at all
+    assert row.count("🔴") + row.count("🟢") == 1
+    assert "0.0000 " not in row
+    # below half the last printed digit is noise, whatever the sign
+    head["segments"]["texas/large/fast"]["rmse_0"] = (
+        base["segments"]["texas/large/fast"]["rmse_0"] - 4e-5
+    )
+    assert diff_metrics(base, head).changed_segments == []
+
+
 def test_no_base_metrics_all_new():
     head = metrics(SEGS)
     md = build_diff_markdown(None, head, gate=Gate("mape", 0.45))
     assert "no metrics at `base`" in md
     assert md.count("🆕 new") == len(SEGS) + 1  # + overall
     assert "<details>" not in md
+
+
+def _rule(severity, action, violations, column, examples=(), description="a rule"):
+    return {
+        "action": action,
+        "column": column,
+        "description": description,
+        "enabled": True,
+        "examples": list(examples),
+        "severity": severity,
+        "violations": violations,
+    }
+
+
+def _validation(passed: bool) -> dict:
+    """A report in the shape `forecastops validate` writes (reports/data_validation.json)."""
+    rep = {
+        "demand_max": _rule("warning", "report", 0, "units_shipped"),
+        "duplicates": _rule("error", "fail", 0, "store_id, product_id, week_start"),
+        "negative_quantity": _rule(
+            "warning",
+            "drop",
+            3,
+            "units_shipped",
+            [
+                {
+                    "_source_file": "shipments/shipments_2023.csv",
+                    "_source_row": 2428,
+                    "product_id": "SKU-26562",
+                    "region": "texas",
+                    "store_id": "1559",
+                    "units_shipped": -19.0,
+                    "week_start": "2023-07-03",
+                },
+                {"_source_file": "shipments/shipments_2023.csv", "_source_row": 9},
+            ],
+        ),
+        "missing_weeks": _rule(
+            "warning",
+            "drop",
+            66,
+            "store_id, week_start",
+            [{"_source_file": None, "_source_row": None, "store_id": "1475", "week_start": "x"}],
+        ),
+        "negative_net_demand": _rule("info", "clip", 135, "net_demand"),
+        "schema": _rule("error", "fail", 0, None),
+    }
+    failed = []
+    if not passed:
+        rep["duplicates"]["violations"] = 2
+        rep["duplicates"]["examples"] = [{"store_id": "1|2", "week_start": "2023-01-02"}]
+        failed = ["duplicates"]
+    rep["summary"] = {
+        "errors": len(failed),
+        "failed_rules": failed,
+        "passed": passed,
+        "rows_in": 25783,
+        "rows_out": 25714,
+        "warnings": 2,
+    }
+    return rep
+
+
+def test_validation_markdown_passing():
+    md = build_validation_markdown(_validation(passed=True))
+    lines = md.splitlines()
+    assert lines[0] == "### Data validation: ✅ passed"
+    assert "rows: 25,783 in → 25,714 out (-69)" in md
+    table = [ln for ln in lines if ln.startswith("| `")]
+    # rules with violations only: warnings before info, alphabetical within a severity
+    assert [ln.split("`")[1] for ln in table] == [
+        "missing_weeks",
+        "negative_quantity",
+        "negative_net_demand",
+    ]
+    assert table[1] == (
+        "| `negative_quantity` | warning | drop | 3 | units_shipped | "
+        "`product_id=SKU-26562, region=texas, store_id=1559, units_shipped=-19.0, "
+        "week_start=2023-07-03 (shipments/shipments_2023.csv:2428)` |"
+    )
+    # null lineage is left out; no examples -> empty cell
+    assert "`store_id=1475, week_start=x` |" in table[0]
+    assert table[2].endswith("| 135 | net_demand |  |")
+    assert "No violations (3 rules): `demand_max`, `duplicates`, `schema`" in md
+    assert "❌" not in md
+
+
+def test_validation_markdown_failing():
+    md = build_validation_markdown(_validation(passed=False))
+    lines = md.splitlines()
+    assert lines[0] == "### Data validation: ❌ failed"
+    assert "failed: `duplicates`" in md
+    table = [ln for ln in lines if ln.startswith("| ") and not ln.startswith("| rule ")]
+    # the failing rule leads the table; a pipe inside an example cannot break the row
+    assert table[0] == (
+        "| ❌ `duplicates` | error | fail | 2 | store_id, product_id, week_start | "
+        "`store_id=1\\|2, week_start=2023-01-02` |"
+    )
+    assert "No violations (2 rules): `demand_max`, `schema`" in md
+
+
+def test_validation_markdown_missing_report():
+    assert "no `reports/data_validation.json`" in build_validation_markdown(None)
 
 
 def test_pr_markdown_sections(tmp_path):
@@ -123,7 +271,7 @@ def test_pr_markdown_sections(tmp_path):
         base,
         head,
         gate=Gate("mape", 0.45),
-        validation={"passed": True, "summary": {"rows": 10, "errors": 0}},
+        validation=_validation(passed=True),
         plots={k: [f"plots/{p.name}" for p in v] for k, v in found.items()},
     )
     assert md.startswith("<!-- forecastops-report: pr -->\n## ")
@@ -153,27 +301,13 @@ def test_cli_pr_comment(git_repo):
     smoke = git_repo / "reports" / "smoke"
     (smoke / "plots").mkdir(parents=True)
     (smoke / "metrics.json").write_text(json.dumps(head))
-    (smoke / "data_validation.json").write_text(
-        json.dumps(
-            {
-                "passed": False,
-                "checks": [
-                    {
-                        "name": "negative_qty",
-                        "passed": False,
-                        "severity": "warn",
-                        "n_rows": 4,
-                        "message": "negative quantities",
-                    }
-                ],
-            }
-        )
-    )
+    (smoke / "data_validation.json").write_text(json.dumps(_validation(passed=False)))
     (smoke / "plots" / "texas_small_slow.png").write_bytes(b"png")
     rc = cli.main(["report", "pr", "--base", "HEAD", "--out", "reports/pr_comment.md"])
     assert rc == 0
     md = (git_repo / "reports" / "pr_comment.md").read_text()
-    assert "negative_qty" in md and "❌ failed" in md
+    assert "### Data validation: ❌ failed" in md
+    assert "| ❌ `duplicates` | error | fail | 2 |" in md
     # image links are relative to the comment file (CML uploads local images)
     assert "![texas/small/slow](smoke/plots/texas_small_slow.png)" in md
 

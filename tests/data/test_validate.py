@@ -84,13 +84,28 @@ def test_default_rules_pass_and_clean(make_params, raw_default, tmp_path, capsys
         assert set(report[name]) >= {"severity", "action", "violations", "examples"}
 
 
-def test_negative_quantity_default_drop(make_params, raw_default, tmp_path, capsys):
+def test_negative_quantity_default_clip_keeps_the_week(make_params, raw_default, tmp_path, capsys):
     _append(raw_default / "shipments" / "shipments_2024.csv", "1002,SKU-2,01/14/2024,-4")
     rc, err, out, report_path = _pipeline(make_params(), raw_default, tmp_path, capsys)
     assert rc == 0, err
     rep = json.loads(report_path.read_text())["negative_quantity"]
     assert rep["violations"] == 1 and rep["examples"][0]["_source_row"] == 31
-    assert (pd.read_parquet(out).units_shipped.dropna() >= 0).all()
+    assert rep["action"] == "clip"
+    df = pd.read_parquet(out)
+    assert (df.units_shipped.dropna() >= 0).all()
+    week = df[
+        (df.store_id == "1002") & (df.product_id == "SKU-2") & (df.week_start == "2024-01-08")
+    ]
+    assert len(week) == 1 and week.units_shipped.iloc[0] == 0  # no hole in the series
+
+
+def test_a_rule_naming_an_unknown_column_is_a_config_error(
+    make_params, raw_default, tmp_path, capsys
+):
+    params = make_params(**{"validation.negative_quantity.column": "units_sold"})
+    rc, err, out, _ = _pipeline(params, raw_default, tmp_path, capsys)
+    assert rc == 2 and "validation.negative_quantity.column = 'units_sold'" in err
+    assert out.read_bytes() == PREVIOUS
 
 
 def _assert_failed(rc, err, out, report_path, rule, patterns):
