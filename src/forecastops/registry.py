@@ -4,8 +4,18 @@
 
 * ``promote VERSION`` refuses a version whose commit does not carry a passing
   ``reports/release_validation.json`` (written by ``forecastops release validate`` and committed at
-  the release commit); nothing is tagged then.
-* ``rollback [--to VERSION]`` assigns the stage to the version that held it before the current one.
+  the release commit) *about that commit*: the report's ``validated_commit`` must be the version's
+  commit or an ancestor that differs from it only in the report itself (the ``release record``
+  commit). Nothing is tagged then.
+* The stage holder is computed here from the stage tags (``active_assignment``), not by GTO: tag
+  time, then GTO's counter ``N`` for tags made in the same second; an unassignment tag
+  (``forecaster#prod!#N``) withdraws that version. ``which``, ``check-ref``, ``rollback`` and
+  ``release validate`` (prod metrics) all use it. Before tagging, tags are fetched from the remote
+  so that the counter and the timestamp to wait past include everyone else's tags.
+* ``rollback [--to VERSION]`` assigns the stage to the version that held it just before the current
+  holder's *first* reign, walking back past versions unassigned from the stage and versions that were
+  rolled back from (rollback tags say ``rollback from vX to vY``), so repeated rollbacks go further
+  back instead of ping-ponging.
 * ``which --stage prod`` prints ``<version> <commit>`` (``--json``/``--out`` for scripts;
   ``release validate`` reads prod's metrics at that commit for the regression check).
 * ``check-ref REF`` (deploy.yml, ``make deploy-check``) accepts only the *active* stage-assignment
@@ -26,6 +36,7 @@ import json
 import os
 import re
 import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +56,7 @@ DEFAULTS: dict[str, Any] = {
 SEMVER = re.compile(r"^v?(\d+)\.(\d+)\.(\d+)$")
 RELEASE_BRANCH = re.compile(r"^(?:refs/heads/)?release/v?(\d+)\.(\d+)$")
 TOKEN_ENV = "FORECASTOPS_PUSH_TOKEN"
+FULL_SHA = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")
 
 
 @dataclass(frozen=True)
@@ -154,22 +166,38 @@ def find_version(repo: str | Path, artifact: str, version: str) -> dict[str, Any
     )
 
 
+_ROLLBACK_MSG = re.compile(r"\brollback from (v\d+\.\d+\.\d+) to (v\d+\.\d+\.\d+)\b")
+
+
+def rollback_message(old: str, new: str, note: str | None = None) -> str:
+    """Tag message of a rollback; ``stage_history`` parses it back (``rollback_from``)."""
+    return f"rollback from {old} to {new}" + (f": {note}" if note else "")
+
+
+def _order(event: dict[str, Any]) -> tuple[int, int]:
+    """Tag time (1 s resolution), then GTO's counter N for tags made in the same second."""
+    return event["ts"], event["n"]
+
+
 def stage_history(repo: str | Path, artifact: str, stage: str) -> list[dict[str, Any]]:
     """Assignment/unassignment tags of ``stage``, newest first, from the git tags themselves.
 
     Order: tagger time, then GTO's tag counter (``forecaster#prod#N``) for ties in the same second.
+    ``version`` is the registered version at the tag's commit (None: unregistered/deregistered);
+    ``rollback_from``/``rollback_to`` come from a rollback's tag message.
     """
-    fmt = "%(refname:strip=2)\t%(taggerdate:unix)\t%(*objectname)\t%(objectname)"
+    fmt = "%(refname:strip=2)%09%(taggerdate:unix)%09%(*objectname)%09%(objectname)%09%(subject)"
     raw = git("for-each-ref", f"--format={fmt}", f"refs/tags/{artifact}#{stage}*", repo=repo)
     commit_to_version = {v["commit"]: v["version"] for v in versions(repo, artifact)}
     pat = re.compile(rf"^{re.escape(artifact)}#{re.escape(stage)}(!?)#(\d+)$")
     events = []
     for line in filter(None, raw.splitlines()):
-        tag, ts, peeled, obj = [*line.split("\t"), "", "", ""][:4]
+        tag, ts, peeled, obj, subject = [*line.split("\t", 4), "", "", "", ""][:5]
         m = pat.match(tag)
         if not m:
             continue
         commit = peeled or obj
+        rb = _ROLLBACK_MSG.search(subject)
         events.append(
             {
                 "tag": tag,
@@ -178,46 +206,189 @@ def stage_history(repo: str | Path, artifact: str, stage: str) -> list[dict[str,
                 "ts": int(ts or 0),
                 "commit": commit,
                 "version": commit_to_version.get(commit),
+                "message": subject,
+                "rollback_from": rb.group(1) if rb else None,
+                "rollback_to": rb.group(2) if rb else None,
             }
         )
-    events.sort(key=lambda e: (e["ts"], e["n"]), reverse=True)
+    events.sort(key=_order, reverse=True)
     return events
 
 
-def which(repo: str | Path, artifact: str, stage: str) -> dict[str, Any] | None:
-    """The version GTO considers active in ``stage`` (None when the stage is empty)."""
-    api, gto_error = _gto()
-    try:
-        found = api.show(repo, f"{artifact}#{stage}", versions_per_stage=1)
-    except gto_error as exc:
-        if type(exc).__name__ == "ArtifactNotFound" or "not found" in str(exc).lower():
-            return None
-        raise ForecastopsError(f"GTO: {exc}") from exc
-    if not found:
+def _holder(latest: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
+    """Among versions whose latest event in the stage is an assignment, the latest assigned."""
+    assigned = [e for e in latest.values() if not e["unassign"]]
+    return max(assigned, key=_order) if assigned else None
+
+
+def _replay(history: list[dict[str, Any]]) -> tuple[dict[str, dict], list[dict[str, Any]]]:
+    """Replay the stage's events oldest first: (latest event per version, reigns oldest first).
+
+    A reign is ``{"version", "tag", "start"}``: the stage holder from one change to the next.
+    Same rules as GTO (an unassignment withdraws only that version; the holder is the most
+    recently assigned version still assigned) but with a total, deterministic order.
+    """
+    latest: dict[str, dict[str, Any]] = {}
+    reigns: list[dict[str, Any]] = []
+    for e in sorted(history, key=_order):
+        if e["version"] is None:  # not a registered version (deregistered, or never registered)
+            continue
+        latest[e["version"]] = e
+        held = _holder(latest)
+        version = held["version"] if held else None
+        if not reigns or reigns[-1]["version"] != version:
+            reigns.append({"version": version, "tag": held and held["tag"], "start": e})
+    return latest, reigns
+
+
+def active_assignment(
+    repo: str | Path,
+    artifact: str,
+    stage: str,
+    history: list[dict[str, Any]] | None = None,
+) -> dict[str, Any] | None:
+    """The version holding ``stage`` and the tag that assigned it (None when the stage is empty).
+
+    The single source of truth for ``which``, ``check-ref``, ``rollback``, ``assign`` and the
+    prod-metrics lookup of ``release validate``; GTO's own ordering breaks same-second ties by
+    list order, so it is not used for this.
+    """
+    if history is None:
+        history = stage_history(repo, artifact, stage)
+    latest, _ = _replay(history)
+    held = _holder(latest)
+    if held is None:
         return None
-    v = found[0]
-    active = [s for s in v.get("stages", []) if s["stage"] == stage]
     return {
         "artifact": artifact,
         "stage": stage,
-        "version": v["version"],
-        "commit": v["commit_hexsha"],
-        "tag": active[0].get("ref") if active else None,
+        "version": held["version"],
+        "commit": held["commit"],
+        "tag": held["tag"],
     }
 
 
+def which(repo: str | Path, artifact: str, stage: str) -> dict[str, Any] | None:
+    """The version active in ``stage`` (None when the stage is empty): ``active_assignment``."""
+    return active_assignment(repo, artifact, stage)
+
+
+def rollback_target(history: list[dict[str, Any]]) -> tuple[str | None, str | None]:
+    """(current holder, version to roll back to) from the stage's events.
+
+    The target is the version that held the stage just before the current holder's *first*
+    reign, walking further back past versions whose latest event in the stage is an
+    unassignment and versions rolled back from (and not assigned again since). None: no such
+    version.
+    """
+    latest, reigns = _replay(history)
+    held = _holder(latest)
+    if held is None:
+        return None, None
+    current = held["version"]
+    rolled_back_at: dict[str, tuple[int, int]] = {}
+    assigned_at: dict[str, tuple[int, int]] = {}
+    for e in history:
+        if e["rollback_from"] and not e["unassign"]:
+            key = rolled_back_at.get(e["rollback_from"], (-1, -1))
+            rolled_back_at[e["rollback_from"]] = max(key, _order(e))
+        if e["version"] and not e["unassign"]:
+            assigned_at[e["version"]] = max(assigned_at.get(e["version"], (-1, -1)), _order(e))
+    first = next(i for i, r in enumerate(reigns) if r["version"] == current)
+    for reign in reversed(reigns[:first]):
+        v = reign["version"]
+        if v is None or v == current or latest[v]["unassign"]:
+            continue
+        if rolled_back_at.get(v, (-1, -1)) > assigned_at.get(v, (-1, -1)):
+            continue
+        return current, v
+    return current, None
+
+
 def validation_verdict(repo: str | Path, commit: str, settings: Settings) -> tuple[bool, str]:
-    """(passed, reason) from the release validation report committed at ``commit``."""
-    report = io.json_at_rev(commit, settings.validation_report, repo)
+    """(passed, reason) from the release validation report committed at ``commit``.
+
+    The report must pass *and* be about this commit: its ``validated_commit`` is ``commit`` itself
+    or an ancestor whose tree differs from ``commit``'s only in the report (the ``release record``
+    commit adds just the report). A later commit still carrying an old passing report is refused.
+    """
+    path = settings.validation_report
+    report = io.json_at_rev(commit, path, repo)
     if report is None:
         return False, (
-            f"no {settings.validation_report} at commit {commit[:10]}: run "
+            f"no {path} at commit {commit[:10]}: run "
             "`forecastops release validate` on the release branch and commit its report"
         )
-    if report.get("passed") is True:
-        return True, "release validation passed"
-    failures = report.get("failures") or ["report says passed=false"]
-    return False, "release validation failed: " + "; ".join(str(f) for f in failures)
+    if report.get("passed") is not True:
+        failures = report.get("failures") or ["report says passed=false"]
+        return False, "release validation failed: " + "; ".join(str(f) for f in failures)
+    validated = report.get("validated_commit")
+    if not isinstance(validated, str) or not FULL_SHA.match(validated):
+        return False, (
+            f"{path} at {commit[:10]} names no validated_commit (a full commit hash): cannot tell "
+            "which commit passed validation (re-run `forecastops release validate` and "
+            "`release record`)"
+        )
+    full = git(
+        "rev-parse", "--verify", "--quiet", f"{validated}^{{commit}}", repo=repo, check=False
+    )
+    if not full:
+        return False, (
+            f"{path} at {commit[:10]} validated commit {validated[:10]}, which is not in this "
+            "repository (fetch the full history, e.g. fetch-depth: 0)"
+        )
+    if full != commit and not _is_ancestor(repo, full, commit):
+        return False, (
+            f"{path} at {commit[:10]} validated commit {full[:10]}, which is not an ancestor of "
+            f"{commit[:10]}: the report is about another line of history"
+        )
+    changed = git("diff", "--name-only", "--no-renames", full, commit, "--", repo=repo).split("\n")
+    changed = sorted({c for c in changed if c} - {Path(path).as_posix()})
+    if changed:
+        shown = ", ".join(changed[:5]) + (
+            f" (+{len(changed) - 5} more)" if len(changed) > 5 else ""
+        )
+        return False, (
+            f"{path} at {commit[:10]} validated commit {full[:10]}, but {len(changed)} file(s) "
+            f"changed since: {shown}; the report is stale (validate and record this commit)"
+        )
+    return True, f"release validation passed (validated commit {full[:10]})"
+
+
+def _is_ancestor(repo: str | Path, ancestor: str, commit: str) -> bool:
+    out = subprocess.run(
+        ["git", "merge-base", "--is-ancestor", ancestor, commit],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if out.returncode not in (0, 1):
+        raise ForecastopsError(f"git merge-base --is-ancestor failed: {out.stderr.strip()}")
+    return out.returncode == 0
+
+
+def fetch_tags(repo: str | Path, remote: str) -> bool:
+    """``git fetch --tags`` from ``remote`` when it exists, so the next counter N and the time to
+    wait past include tags made elsewhere (another release run). Offline: warn, go on."""
+    if remote not in git("remote", repo=repo, check=False).split():
+        return False
+    out = subprocess.run(
+        ["git", "fetch", "--quiet", "--tags", remote],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, **push_env()},
+    )
+    if out.returncode != 0:
+        print(
+            f"warning: could not fetch tags from {remote} ({out.stderr.strip()}); "
+            "deciding from local tags",
+            file=sys.stderr,
+        )
+        return False
+    return True
 
 
 def _wait_past(ts: int) -> None:
@@ -244,11 +415,13 @@ def assign(
             raise ForecastopsError(
                 f"refusing to assign {stage} to {settings.artifact}@{v['version']}: {reason}"
             )
-    current = which(repo, settings.artifact, stage)
+    # everyone's tags: GTO's next counter N and the timestamp to wait past depend on them
+    fetch_tags(repo, settings.remote)
+    history = stage_history(repo, settings.artifact, stage)
+    current = active_assignment(repo, settings.artifact, stage, history)
     if current and current["version"] == v["version"]:
         print(f"{settings.artifact}@{v['version']} is already in {stage} ({current['tag']})")
         return None
-    history = stage_history(repo, settings.artifact, stage)
     if history:
         _wait_past(max(e["ts"] for e in history))
     before = set(git("tag", "--list", f"{settings.artifact}#{stage}#*", repo=repo).split())
@@ -270,6 +443,13 @@ def assign(
     if len(created) != 1:
         raise ForecastopsError(f"expected one new {stage} tag, found {created}")
     tag = created[0]
+    now = active_assignment(repo, settings.artifact, stage)
+    if now is None or now["tag"] != tag:
+        git("tag", "-d", tag, repo=repo, check=False)
+        raise ForecastopsError(
+            f"{tag} would not be the active {stage} assignment ({(now or {}).get('tag')} is): "
+            "deleted it, nothing pushed"
+        )
     print(f"assigned {stage} to {settings.artifact}@{v['version']} ({v['commit'][:10]}): {tag}")
     if push:
         push_tags([tag], settings.remote, repo)
@@ -338,44 +518,43 @@ def register(
 def check_ref(repo: str | Path, settings: Settings, ref: str, stage: str) -> dict[str, Any]:
     """The stage assignment a pushed tag makes; error unless it is the active ``stage`` tag and
     (``require_validation``) the version's commit carries a passing release validation report."""
-    api, gto_error = _gto()
-    try:
-        events = api.check_ref(repo, ref)
-    except gto_error as exc:
-        raise ForecastopsError(f"GTO: {exc}") from exc
-    for e in events:
-        d = e.model_dump() if hasattr(e, "model_dump") else e.dict()
-        if (
-            type(e).__name__ == "Assignment"
-            and d.get("artifact") == settings.artifact
-            and d.get("stage") == stage
-        ):
-            info = {
-                "artifact": settings.artifact,
-                "stage": stage,
-                "version": d["version"],
-                "commit": d["commit_hexsha"],
-                "tag": d.get("tag"),
-            }
-            active = which(repo, settings.artifact, stage)
-            if active is None or active["tag"] != info["tag"]:
-                raise ForecastopsError(
-                    f"{info['tag']} is superseded: {stage} is now held by "
-                    f"{(active or {}).get('tag')}; not deploying an outdated assignment"
-                )
-            # a tag pushed by hand (not via `promote`) must not bypass the release gate
-            if settings.require_validation:
-                ok, reason = validation_verdict(repo, info["commit"], settings)
-                if not ok:
-                    raise ForecastopsError(
-                        f"refusing to deploy {info['tag']} ({settings.artifact}@"
-                        f"{info['version']}): {reason}"
-                    )
-            return info
-    raise ForecastopsError(
-        f"'{ref}' does not assign stage '{stage}' of '{settings.artifact}' "
-        f"(expected a tag like {settings.artifact}#{stage}#N)"
-    )
+    tag = ref.removeprefix("refs/tags/")
+    pat = re.compile(rf"^{re.escape(settings.artifact)}#{re.escape(stage)}#\d+$")
+    if not pat.match(tag):
+        raise ForecastopsError(
+            f"'{ref}' does not assign stage '{stage}' of '{settings.artifact}' "
+            f"(expected a tag like {settings.artifact}#{stage}#N)"
+        )
+    history = stage_history(repo, settings.artifact, stage)
+    event = next((e for e in history if e["tag"] == tag), None)
+    if event is None:
+        raise ForecastopsError(f"tag {tag} not found in {repo} (fetch tags, e.g. fetch-depth: 0)")
+    if event["version"] is None:
+        raise ForecastopsError(
+            f"{tag} points at {event['commit'][:10]}, where no version of "
+            f"{settings.artifact} is registered"
+        )
+    info = {
+        "artifact": settings.artifact,
+        "stage": stage,
+        "version": event["version"],
+        "commit": event["commit"],
+        "tag": tag,
+    }
+    active = active_assignment(repo, settings.artifact, stage, history)
+    if active is None or active["tag"] != tag:
+        raise ForecastopsError(
+            f"{tag} is superseded: {stage} is now held by "
+            f"{(active or {}).get('tag')}; not deploying an outdated assignment"
+        )
+    # a tag pushed by hand (not via `promote`) must not bypass the release gate
+    if settings.require_validation:
+        ok, reason = validation_verdict(repo, info["commit"], settings)
+        if not ok:
+            raise ForecastopsError(
+                f"refusing to deploy {tag} ({settings.artifact}@{info['version']}): {reason}"
+            )
+    return info
 
 
 # ------------------------------------------------------------------------------------------- CLI
@@ -410,7 +589,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     pr.add_argument("--push", action="store_true")
 
     rb = sub.add_parser("rollback", help="assign the stage back to the previous (or given) version")
-    rb.add_argument("--to", dest="version", help="version to roll back to")
+    rb.add_argument(
+        "--to",
+        dest="version",
+        help="version to roll back to (default: the holder before the current one's first reign, "
+        "skipping unassigned and rolled-back-from versions)",
+    )
     rb.add_argument("--stage")
     rb.add_argument("--message", "-m")
     rb.add_argument("--push", action="store_true")
@@ -497,21 +681,22 @@ def run(args: argparse.Namespace) -> int:
         return 0
 
     if cmd == "rollback":
-        current = which(repo, settings.artifact, stage)
+        fetch_tags(repo, settings.remote)
+        history = stage_history(repo, settings.artifact, stage)
+        current = active_assignment(repo, settings.artifact, stage, history)
         if current is None:
             raise ForecastopsError(f"stage '{stage}' is empty: nothing to roll back")
         target = args.version
         if target is None:
-            for e in stage_history(repo, settings.artifact, stage):
-                if not e["unassign"] and e["version"] and e["version"] != current["version"]:
-                    target = e["version"]
-                    break
+            _, target = rollback_target(history)
             if target is None:
                 raise ForecastopsError(
-                    f"no earlier version held '{stage}' before {current['version']}; "
+                    f"no earlier version to roll '{stage}' back to from {current['version']} "
+                    "(versions unassigned from the stage or rolled back from are skipped); "
                     "name one with --to"
                 )
-        msg = args.message or f"rollback {stage}: {current['version']} -> {target}"
+        target = target if target.startswith("v") else f"v{target}"
+        msg = rollback_message(current["version"], target, args.message)
         assign(repo, settings, target, stage, message=msg, push=args.push)
         return 0
 

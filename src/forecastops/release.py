@@ -15,7 +15,9 @@ failing segments. In release.yml the ``validate`` job runs it (after ``make veri
 pulled pipeline must be exactly what dvc.lock pins, nothing is retrained); the ``promote`` job
 (environment ``prod``, after approval) runs ``forecastops release record``, which commits the report
 at the validated commit. ``forecastops registry promote`` and ``registry check-ref`` (deploy) read
-the verdict there.
+the verdict there, and accept it only for a commit whose tree equals the validated commit's but for
+the report (``validated_commit`` is the version's commit or the parent ``release record`` added the
+report to). The prod version for the regression check is ``registry.active_assignment``.
 """
 
 from __future__ import annotations
@@ -125,7 +127,7 @@ def _prod_metrics(args: argparse.Namespace, metrics_path: str) -> tuple[dict | N
         info = {"source": f"{args.prod_rev}:{metrics_path}", "commit": commit}
     else:
         settings = registry.load_settings(args.params)
-        held = registry.which(".", settings.artifact, settings.prod_stage)
+        held = registry.active_assignment(".", settings.artifact, settings.prod_stage)
         if held is None:
             return None, None
         commit = held["commit"]
@@ -217,7 +219,7 @@ BOT = ("forecastops-bot", "forecastops-bot@users.noreply.github.com")
 def record(args: argparse.Namespace) -> int:
     """Commit the release validation report on the current branch so the version registered next
     carries its verdict (``[skip ci]``: the bot commit must not retrigger release.yml). Refuses a
-    report whose ``validated_commit`` is not HEAD (it is about another commit)."""
+    report whose ``validated_commit`` is not HEAD (it is about another commit, or none)."""
     import os
 
     from forecastops import registry
@@ -232,10 +234,11 @@ def record(args: argparse.Namespace) -> int:
         # release.yml validates in one job and records in another: the verdict must be about HEAD
         head = registry.git("rev-parse", "HEAD")
         validated = report.get("validated_commit")
-        if validated and validated != head:
+        if validated != head:
             registry.git("reset", "-q", "--", args.report)
+            about = f"validated commit {str(validated)[:10]}" if validated else "names no commit"
             raise ForecastopsError(
-                f"{args.report} validated commit {validated[:10]}, but HEAD is {head[:10]}: "
+                f"{args.report} {about}, but HEAD is {head[:10]}: "
                 "not recording a verdict about another commit"
             )
         verdict = "passed" if report.get("passed") else "failed"

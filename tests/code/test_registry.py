@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -27,16 +30,23 @@ def tags(repo: Path, remote: bool = False) -> set[str]:
     return set(git(repo, "tag", "--list").split())
 
 
+def record_report(repo: Path, verdict: dict, validated: str | None = None) -> str:
+    """What `release record` does: commit the report about ``validated`` (default HEAD) on top."""
+    validated = validated or git(repo, "rev-parse", "HEAD")
+    return commit_files(repo, {REPORT: {**verdict, "validated_commit": validated}}, "record")
+
+
 def release_commit(repo: Path, name: str, verdict: dict | None, mape: float = 0.3) -> str:
+    """A release commit (model + metrics), then its validation report recorded in a child commit
+    (like release.yml); returns the commit to register. ``verdict=None``: no report at all."""
     files: dict[str, object] = {
         "reports/metrics.json": metrics({"texas/small/slow": mape}),
         "model.txt": name,
     }
-    if verdict is not None:
-        files[REPORT] = verdict
-    elif (repo / REPORT).exists():
+    if verdict is None and (repo / REPORT).exists():
         git(repo, "rm", "-q", REPORT)
-    return commit_files(repo, files, f"release {name}")
+    head = commit_files(repo, files, f"release {name}")
+    return head if verdict is None else record_report(repo, verdict)
 
 
 def fo(*args: str) -> int:
@@ -79,11 +89,19 @@ def test_register_promote_refuse_rollback_which(git_repo, capsys):
     held = registry.which(".", "forecaster", "prod")
     assert (held["version"], held["commit"]) == ("v1.0.0", c1)
     assert held["tag"] in tags(git_repo, remote=True)
-    # and forward again: the previous holder is now v1.3.0
-    assert fo("registry", "rollback") == 0
-    assert registry.which(".", "forecaster", "prod")["commit"] == c4
+    assert "rollback from v1.3.0 to v1.0.0" in git(
+        git_repo, "tag", "-l", "--format=%(contents:subject)", held["tag"]
+    )
+    # no ping-pong: nothing held prod before v1.0.0, and v1.3.0 was rolled back from
+    capsys.readouterr()
+    assert fo("registry", "rollback") == 2
+    assert "no earlier version" in capsys.readouterr().err
+    assert registry.which(".", "forecaster", "prod")["version"] == "v1.0.0"
     # rollback to an explicit version that never passed validation is refused
     assert fo("registry", "rollback", "--to", "v1.1.0") == 2
+    # an explicit --to a validated version is fine (forward again)
+    assert fo("registry", "rollback", "--to", "v1.3.0") == 0
+    assert registry.which(".", "forecaster", "prod")["commit"] == c4
 
     capsys.readouterr()
     assert fo("registry", "list", "--json") == 0
@@ -232,14 +250,10 @@ def test_release_validate_regression_vs_gto_prod(git_repo, capsys):
     # prod = a registered version whose committed metrics are better than the candidate's
     commit_files(
         git_repo,
-        {
-            "reports/metrics.json": metrics(
-                {"northeast/large/fast": 0.20, "texas/small/slow": 0.30}
-            ),
-            REPORT: PASSING,
-        },
+        {"reports/metrics.json": metrics({"northeast/large/fast": 0.20, "texas/small/slow": 0.30})},
         "prod model",
     )
+    record_report(git_repo, PASSING)
     fo("registry", "register", "--version", "v1.0.0")
     fo("registry", "promote", "v1.0.0")
     _workspace(git_repo, {"northeast/large/fast": 0.21, "texas/small/slow": 0.40})
@@ -277,3 +291,209 @@ def test_release_record_refuses_a_report_about_another_commit(git_repo, capsys):
     assert "not recording a verdict about another commit" in capsys.readouterr().err
     assert git(git_repo, "rev-parse", "HEAD") == head
     assert git(git_repo, "diff", "--cached", "--name-only") == ""
+
+
+# ------------------------------------------------------------- release gate bound to the commit
+def test_promote_and_check_ref_refuse_a_report_carried_past_its_commit(git_repo, capsys):
+    """A commit that changes the model after validation still carries the old passing report: the
+    report is about its ancestor, so promote and check-ref must refuse it."""
+    validated = commit_files(git_repo, {"model.txt": "validated model"}, "release 1")
+    recorded = record_report(git_repo, PASSING)
+    assert git(git_repo, "rev-parse", "HEAD~1") == validated
+    # the `release record` commit (only adds the report) is accepted
+    assert fo("registry", "register", "--version", "v1.0.0") == 0
+    assert fo("registry", "promote", "v1.0.0") == 0
+    ok, reason = registry.validation_verdict(".", recorded, registry.load_settings())
+    assert ok and validated[:10] in reason
+    stale = commit_files(git_repo, {"model.txt": "changed after validation"}, "later change")
+    assert json.loads(git(git_repo, "show", f"{stale}:{REPORT}"))["passed"] is True
+    assert fo("registry", "register", "--version", "v1.1.0") == 0
+    capsys.readouterr()
+    assert fo("registry", "promote", "v1.1.0") == 2
+    err = capsys.readouterr().err
+    assert "refusing to assign prod to forecaster@v1.1.0" in err
+    assert f"validated commit {validated[:10]}" in err and "model.txt" in err
+    assert registry.which(".", "forecaster", "prod")["version"] == "v1.0.0"
+    # a prod tag made by hand for it does not deploy either
+    tag = registry.assign(".", registry.load_settings(), "v1.1.0", "prod", check_validation=False)
+    capsys.readouterr()
+    assert fo("registry", "check-ref", f"refs/tags/{tag}", "--out", "d.json") == 2
+    err = capsys.readouterr().err
+    assert f"refusing to deploy {tag}" in err and "model.txt" in err
+    assert not Path("d.json").exists()
+
+
+def test_report_must_name_an_ancestor_as_validated_commit(git_repo, capsys):
+    base = git(git_repo, "rev-parse", "HEAD")
+    git(git_repo, "checkout", "-q", "-b", "other")
+    elsewhere = commit_files(git_repo, {"model.txt": "other branch"}, "other")
+    git(git_repo, "checkout", "-q", "main")
+    commit_files(git_repo, {"model.txt": "main"}, "release")
+    settings = registry.load_settings()
+    # validated on another branch: not an ancestor
+    head = record_report(git_repo, PASSING, validated=elsewhere)
+    ok, reason = registry.validation_verdict(".", head, settings)
+    assert not ok and "not an ancestor" in reason
+    # an ancestor, but with changes since (model.txt)
+    head = record_report(git_repo, PASSING, validated=base)
+    ok, reason = registry.validation_verdict(".", head, settings)
+    assert not ok and "changed since: model.txt" in reason
+    # no validated_commit at all (or not a commit hash)
+    for bad in ({}, {"validated_commit": "HEAD"}):
+        head = commit_files(git_repo, {REPORT: {**PASSING, **bad}}, "no commit named")
+        ok, reason = registry.validation_verdict(".", head, settings)
+        assert not ok and "names no validated_commit" in reason
+    # a hash that is not in the repository
+    head = commit_files(git_repo, {REPORT: {**PASSING, "validated_commit": "0" * 40}}, "unknown")
+    ok, reason = registry.validation_verdict(".", head, settings)
+    assert not ok and "not in this repository" in reason
+
+
+def test_release_record_refuses_a_report_naming_no_commit(git_repo, capsys):
+    (git_repo / "reports").mkdir()
+    (git_repo / REPORT).write_text(json.dumps(PASSING))
+    capsys.readouterr()
+    assert fo("release", "record", "--report", REPORT) == 2
+    assert "names no commit" in capsys.readouterr().err
+    assert git(git_repo, "diff", "--cached", "--name-only") == ""
+
+
+# -------------------------------------------------------------------- stage holder, tag ordering
+def hand_tag(repo: Path, tag: str, commit: str, date: str, message: str = "by hand") -> None:
+    """An annotated tag with a fixed tagger date (``GIT_COMMITTER_DATE``), like GTO makes."""
+    subprocess.run(
+        ["git", "tag", "-a", tag, commit, "-m", message],
+        cwd=repo,
+        check=True,
+        env={**os.environ, "GIT_COMMITTER_DATE": date},
+    )
+
+
+def test_same_second_tags_ordered_by_counter(git_repo, capsys):
+    """#9 and #10 made in the same second: #10 holds prod (GTO's own order may say #9)."""
+    c1 = release_commit(git_repo, "1", PASSING)
+    assert fo("registry", "register", "--version", "v1.0.0") == 0
+    c2 = release_commit(git_repo, "2", PASSING)
+    assert fo("registry", "register", "--version", "v1.1.0") == 0
+    when = "2024-05-01T12:00:00+00:00"
+    hand_tag(git_repo, "forecaster#prod#9", c1, when)
+    hand_tag(git_repo, "forecaster#prod#10", c2, when)
+    held = registry.which(".", "forecaster", "prod")
+    assert (held["version"], held["commit"], held["tag"]) == ("v1.1.0", c2, "forecaster#prod#10")
+    capsys.readouterr()
+    assert fo("registry", "check-ref", "refs/tags/forecaster#prod#10", "--out", "d.json") == 0
+    assert json.loads(Path("d.json").read_text())["tag"] == "forecaster#prod#10"
+    assert fo("registry", "check-ref", "forecaster#prod#9") == 2
+    assert "superseded" in capsys.readouterr().err
+    assert fo("registry", "promote", "v1.1.0") == 0
+    assert "already in prod (forecaster#prod#10)" in capsys.readouterr().out
+    # release validate compares with the same holder
+    info = registry.active_assignment(".", "forecaster", "prod")
+    assert info == held
+    # rollback goes to v1.0.0 with the next counter, and that tag is then the active one
+    assert fo("registry", "rollback") == 0
+    held = registry.which(".", "forecaster", "prod")
+    assert (held["version"], held["tag"]) == ("v1.0.0", "forecaster#prod#11")
+
+
+def test_unassignment_tag_withdraws_a_version(git_repo, capsys):
+    from gto import api
+
+    release_commit(git_repo, "1", PASSING)
+    assert fo("registry", "register", "--version", "v1.0.0") == 0
+    assert fo("registry", "promote", "v1.0.0") == 0
+    release_commit(git_repo, "2", PASSING)
+    assert fo("registry", "register", "--version", "v2.0.0") == 0
+    assert fo("registry", "promote", "v2.0.0") == 0
+    registry._wait_past(int(time.time()))
+    api.unassign(".", "forecaster", version="v2.0.0", stage="prod")  # forecaster#prod!#3
+    held = registry.which(".", "forecaster", "prod")
+    assert (held["version"], held["tag"]) == ("v1.0.0", "forecaster#prod#1")
+    capsys.readouterr()
+    assert fo("registry", "check-ref", "forecaster#prod#2") == 2
+    assert "superseded" in capsys.readouterr().err
+    # nothing held prod before v1.0.0; the unassigned v2.0.0 is not brought back
+    assert fo("registry", "rollback") == 2
+    assert "no earlier version" in capsys.readouterr().err
+    assert registry.which(".", "forecaster", "prod")["version"] == "v1.0.0"
+
+
+def promote_versions(repo: Path, *versions: str) -> None:
+    for i, version in enumerate(versions):
+        release_commit(repo, str(i), PASSING)
+        assert fo("registry", "register", "--version", version) == 0
+        assert fo("registry", "promote", version) == 0
+
+
+def test_successive_rollbacks_walk_back(git_repo, capsys):
+    promote_versions(git_repo, "v1.0.0", "v2.0.0", "v3.0.0")
+    held = lambda: registry.which(".", "forecaster", "prod")["version"]  # noqa: E731
+    assert fo("registry", "rollback") == 0 and held() == "v2.0.0"
+    assert fo("registry", "rollback") == 0 and held() == "v1.0.0"  # not back to v3.0.0
+    capsys.readouterr()
+    assert fo("registry", "rollback") == 2 and held() == "v1.0.0"
+    assert "no earlier version" in capsys.readouterr().err
+    # a new release, then rollback: the holder before it (v1.0.0), then nothing further back
+    release_commit(git_repo, "4", PASSING)
+    assert fo("registry", "register", "--version", "v4.0.0") == 0
+    assert fo("registry", "promote", "v4.0.0") == 0
+    assert fo("registry", "rollback") == 0 and held() == "v1.0.0"
+    assert fo("registry", "rollback") == 2 and held() == "v1.0.0"
+    messages = git(git_repo, "tag", "-l", "--format=%(contents:subject)", "forecaster#prod#*")
+    assert "rollback from v3.0.0 to v2.0.0" in messages
+    assert "rollback from v2.0.0 to v1.0.0" in messages
+    # an explicit re-promotion clears the "rolled back from" mark
+    assert fo("registry", "rollback", "--to", "v3.0.0", "-m", "fixed upstream") == 0
+    assert held() == "v3.0.0"
+    assert "rollback from v1.0.0 to v3.0.0: fixed upstream" in git(
+        git_repo, "tag", "-l", "--format=%(contents:subject)", "forecaster#prod#*"
+    )
+
+
+def test_rollback_skips_unassigned_versions(git_repo):
+    from gto import api
+
+    promote_versions(git_repo, "v1.0.0", "v2.0.0", "v3.0.0")
+    registry._wait_past(int(time.time()))
+    api.unassign(".", "forecaster", version="v2.0.0", stage="prod")  # withdrawn, v3.0.0 still holds
+    assert registry.which(".", "forecaster", "prod")["version"] == "v3.0.0"
+    assert fo("registry", "rollback") == 0
+    assert registry.which(".", "forecaster", "prod")["version"] == "v1.0.0"
+
+
+def test_rollback_target_walks_past_rolled_back_versions(git_repo):
+    promote_versions(git_repo, "v1.0.0", "v2.0.0", "v3.0.0")
+    assert fo("registry", "rollback") == 0  # v3 -> v2
+    release_commit(git_repo, "4", PASSING)
+    assert fo("registry", "register", "--version", "v4.0.0") == 0
+    assert fo("registry", "promote", "v4.0.0") == 0
+    history = registry.stage_history(".", "forecaster", "prod")
+    assert registry.rollback_target(history) == ("v4.0.0", "v2.0.0")
+    assert fo("registry", "rollback") == 0  # v4 -> v2
+    history = registry.stage_history(".", "forecaster", "prod")
+    assert registry.rollback_target(history) == ("v2.0.0", "v1.0.0")
+
+
+# ----------------------------------------------------------------------- tags from the remote
+def test_promote_fetches_tags_made_elsewhere(git_repo, tmp_path, capsys):
+    """Another clone (another release run) tagged prod and pushed: the next tag must come after
+    it (counter and time), or the push would collide / the order would be wrong."""
+    release_commit(git_repo, "1", PASSING)
+    assert fo("registry", "register", "--version", "v1.0.0", "--push") == 0
+    release_commit(git_repo, "2", PASSING)
+    assert fo("registry", "register", "--version", "v1.1.0", "--push") == 0
+    git(git_repo, "push", "-q", "origin", "main")
+    other = tmp_path / "other"
+    subprocess.run(["git", "clone", "-q", str(tmp_path / "origin.git"), str(other)], check=True)
+    settings = registry.load_settings()
+    assert registry.assign(other, settings, "v1.0.0", "prod", push=True) == "forecaster#prod#1"
+    assert "forecaster#prod#1" not in tags(git_repo)
+    assert fo("registry", "promote", "v1.1.0", "--push") == 0
+    assert {"forecaster#prod#1", "forecaster#prod#2"} <= tags(git_repo, remote=True)
+    assert registry.which(".", "forecaster", "prod")["tag"] == "forecaster#prod#2"
+    # offline: a warning, and the decision from local tags
+    git(git_repo, "remote", "set-url", "origin", str(tmp_path / "gone.git"))
+    capsys.readouterr()
+    assert fo("registry", "rollback") == 0
+    assert "could not fetch tags from origin" in capsys.readouterr().err
+    assert registry.which(".", "forecaster", "prod")["version"] == "v1.0.0"
