@@ -155,7 +155,29 @@ def _load(cfg: DataConfig, data_root: Path) -> dict[str, pd.DataFrame]:
                     f"params.yaml: data.sources.{name} must map 'temp_c' or 'tmax_c' and 'tmin_c'"
                 )
         out[name] = load_source(name, spec, data_root)
+    _check_weather_keys(cfg)
     return out
+
+
+def _check_weather_keys(cfg: DataConfig) -> None:
+    """Observed and forecast weather must be keyed alike, and by something the stores provide."""
+    obs, fc = cfg.sources.weather_observed, cfg.sources.weather_forecast
+    if fc is not None and obs is None:
+        raise ForecastopsError(
+            "params.yaml: data.sources.weather_forecast needs data.sources.weather_observed "
+            "(history weeks and climatology come from observed weather)"
+        )
+    if obs is None:
+        return
+    if fc is not None and ("zip" in obs.columns) != ("zip" in fc.columns):
+        raise ForecastopsError(
+            "params.yaml: data.sources.weather_observed and weather_forecast must both be keyed "
+            "by 'zip' or both by 'store_id'"
+        )
+    if "zip" in obs.columns and "zip" not in cfg.sources.stores.columns:
+        raise ForecastopsError(
+            "params.yaml: weather is keyed by 'zip' but data.sources.stores maps no 'zip' column"
+        )
 
 
 def _weather_weekly(df: pd.DataFrame, key_codes: np.ndarray, daily: bool) -> pd.DataFrame:
@@ -432,8 +454,9 @@ def condition(
             _take(clim["temp"].to_numpy(), i_c),
             _take(clim["precip"].to_numpy(), i_c),
         )
-        use_c = (wsrc < 0) & (i_c >= 0)
-        wsrc[use_c] = 2
+        # The label follows the temperature: climatology where it filled a missing value.
+        use_c = np.isnan(temp) & ~np.isnan(c_temp)
+        wsrc = np.where(use_c, 2, np.where(np.isnan(temp), -1, wsrc))
         temp = np.where(np.isnan(temp), c_temp, temp)
         precip = np.where(np.isnan(precip), c_precip, precip)
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 
 from forecastops import cli
 from forecastops.adapters import ColumnSpec, DataConfig, SourceSpec, load_source
@@ -411,3 +412,19 @@ def test_sample_conditions_and_validates(make_params, tmp_path, capsys):
         "climatology",
     }
     assert dt.date.today()  # the sample is fixed in time; stale_data is a warning only
+
+
+def test_weather_keys_must_agree_with_each_other_and_the_stores(
+    make_params, raw_default, previous_output, capsys
+):
+    """Mis-keyed weather is a named config error, not a KeyError or silently missing weather."""
+    params = make_params(**{"data.sources.weather_observed": None})
+    rc, err = _run_condition(params, raw_default, previous_output, capsys)
+    assert rc == 2 and "weather_forecast needs data.sources.weather_observed" in err
+    params = make_params(**{"data.sources.weather_forecast.columns.store_id": "zip_code"})
+    cfg = yaml.safe_load(params.read_text())
+    del cfg["data"]["sources"]["weather_forecast"]["columns"]["zip"]
+    params.write_text(yaml.safe_dump(cfg))
+    rc, err = _run_condition(params, raw_default, previous_output, capsys)
+    assert rc == 2 and "both be keyed by 'zip' or both by 'store_id'" in err
+    assert previous_output.read_bytes() == b"previous conditioned table"
