@@ -360,7 +360,7 @@ def validate(
         "missing_weeks",
         "store_id, week_start",
         "store-week without any raw shipment row while the store is open and other "
-        "stores of its region reported (feed outage)",
+        "stores reported (feed outage, or a region whose feed lags)",
     ):
         df = _apply(df, c, _missing_weeks(df))
     if c := check("stale_data", "week_start", "last history week too old"):
@@ -389,7 +389,7 @@ def validate(
 
 
 def _missing_weeks(df: pd.DataFrame) -> np.ndarray:
-    """Rows of store-weeks with no raw row while other stores of the region have raw rows."""
+    """Rows of store-weeks with no raw row while other stores (of any region) have raw rows."""
     h = _history(df)
     if not h.any():
         return np.zeros(len(df), bool)
@@ -403,8 +403,9 @@ def _missing_weeks(df: pd.DataFrame) -> np.ndarray:
     )[h]
     sw = sub.groupby(["region", "store_id", "week_start"], sort=False, dropna=False)["raw"].any()
     sw = sw.reset_index()
-    reporting = sw[sw["raw"]].groupby(["region", "week_start"], dropna=False).size()
-    sw = sw.join(reporting.rename("n_reporting"), on=["region", "week_start"])
+    # Any other store reporting that week counts, so a whole region whose feed lags is caught too.
+    reporting = sw[sw["raw"]].groupby("week_start").size()
+    sw = sw.join(reporting.rename("n_reporting"), on="week_start")
     out_keys = sw.loc[~sw["raw"] & (sw["n_reporting"].fillna(0) > 0), ["store_id", "week_start"]]
     if out_keys.empty:
         return np.zeros(len(df), bool)

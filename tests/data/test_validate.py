@@ -295,3 +295,18 @@ def test_unsupported_action_is_a_config_error():
         ValidationConfig.model_validate({"duplicates": {"action": "clip"}})
     with pytest.raises(ValidationError):
         ValidationConfig.model_validate({"no_such_rule": {}})
+
+
+def test_missing_weeks_catches_a_region_whose_feed_lags(make_params, raw_default, tmp_path, capsys):
+    """Store 2001 is its region's only store: a week without its rows is still an outage while
+    stores elsewhere reported, not a week of zero demand."""
+    path = raw_default / "shipments" / "shipments_2024.csv"
+    path.write_text(path.read_text().replace("2001,SKU-1,01/21/2024,7\n", ""))
+    rc, err, out, report_path = _pipeline(make_params(), raw_default, tmp_path, capsys)
+    assert rc == 0, err
+    examples = json.loads(report_path.read_text())["missing_weeks"]["examples"]
+    assert {"store_id": "2001", "week_start": "2024-01-15"}.items() <= next(
+        e for e in examples if e["store_id"] == "2001"
+    ).items()
+    df = pd.read_parquet(out)
+    assert not ((df.store_id == "2001") & (df.week_start == "2024-01-15")).any()
