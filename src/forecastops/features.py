@@ -23,7 +23,6 @@ from forecastops.schema import SegmentsConfig, TrainConfig
 
 KEY = ["store_id", "product_id"]
 WEEKS_PER_YEAR = 365.25 / 7
-SPLITS = ("warmup", "train", "val", "test", "future")
 
 
 class FeaturesConfig(BaseModel):

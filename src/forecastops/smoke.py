@@ -52,15 +52,12 @@ def prepare(
 
 
 def _dvc(args: list[str], cwd: Path) -> None:
-    dvc = shutil.which(
-        "dvc", path=str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
-    )
+    # The venv's bin first: stage commands (`forecastops ...`) must resolve to this installation.
+    path = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
+    dvc = shutil.which("dvc", path=path)
     if dvc is None:
         raise ForecastopsError("dvc not found on PATH; run `make install`")
-    env = {
-        **os.environ,
-        "PATH": str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""),
-    }
+    env = {**os.environ, "PATH": path}
     result = subprocess.run([dvc, *args], cwd=cwd, env=env, check=False)
     if result.returncode != 0:
         raise ForecastopsError(f"`dvc {' '.join(args)}` failed in {cwd} (exit {result.returncode})")

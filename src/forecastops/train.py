@@ -25,7 +25,6 @@ from forecastops.features import FeaturesConfig, numeric_columns
 from forecastops.metrics import SCORERS
 from forecastops.schema import ModelConfig, NNConfig, SegmentsConfig, TrainConfig
 
-PREDICTION_COLUMNS = ["ensemble", "lasso", "nn", "baseline", "naive"]
 ID_COLUMNS = [
     "region",
     "store_format",
