@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 from forecastops import io
-from forecastops.smoke import prepare
+from forecastops.gitops.smoke import prepare
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent

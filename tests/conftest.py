@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from forecastops.config import compose
+from forecastops.config.compose import compose
 
 REPO = __import__("pathlib").Path(__file__).resolve().parents[1]
 

@@ -13,18 +13,18 @@ import sys
 from forecastops.errors import ForecastopsError
 
 COMMANDS: dict[str, tuple[str, str]] = {
-    "params": ("forecastops.config", "compose conf/ into params.yaml"),
-    "generate": ("forecastops.synth", "materialise the embedded default raw data"),
-    "condition": ("forecastops.condition", "raw sources -> one typed weekly table"),
-    "validate": ("forecastops.validate", "data validation rules -> report + cleaned table"),
-    "featurize": ("forecastops.features", "weekly table -> per-region model matrices"),
-    "train": ("forecastops.train", "fit one region's segment ensembles and baselines"),
-    "evaluate": ("forecastops.evaluate", "metrics, pass/fail per segment, plots"),
-    "score": ("forecastops.score", "batch forecasts for the next horizon"),
-    "smoke": ("forecastops.smoke", "run the real DVC pipeline on the committed sample"),
-    "report": ("forecastops.report", "markdown reports (metric diff between revisions)"),
-    "registry": ("forecastops.registry", "model registry over GTO: list, register, promote"),
-    "release": ("forecastops.release", "release validation gate"),
+    "params": ("forecastops.config.command", "compose conf/ into params.yaml"),
+    "generate": ("forecastops_synth.generate", "materialise the embedded default raw data"),
+    "condition": ("forecastops.data.condition", "raw sources -> one typed weekly table"),
+    "validate": ("forecastops.data.validate", "data validation rules -> report + cleaned table"),
+    "featurize": ("forecastops.features.stage", "weekly table -> per-region model matrices"),
+    "train": ("forecastops.stages.train", "fit one region's segment ensembles and baselines"),
+    "evaluate": ("forecastops.stages.evaluate", "metrics, pass/fail per segment, plots"),
+    "score": ("forecastops.stages.score", "batch forecasts for the next horizon"),
+    "smoke": ("forecastops.gitops.smoke", "run the real DVC pipeline on the committed sample"),
+    "report": ("forecastops.gitops.report", "markdown reports (metric diff between revisions)"),
+    "registry": ("forecastops.gitops.registry", "model registry over GTO: list, register, promote"),
+    "release": ("forecastops.gitops.release", "release validation gate"),
 }
 
 

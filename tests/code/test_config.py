@@ -4,22 +4,26 @@ from pathlib import Path
 
 import pytest
 
-from forecastops import cli, config
+from forecastops import cli
+from forecastops.config import compose as config_compose
+from forecastops.config import load as config_load
+from forecastops.config.sections.segments import SegmentsConfig
 from forecastops.errors import ForecastopsError
-from forecastops.schema import SegmentsConfig
 
 REPO = Path(__file__).resolve().parents[2]
 
 
 def test_committed_params_yaml_matches_conf():
     """params.yaml is what DVC tracks: it must be exactly the composition of conf/."""
-    assert (REPO / "params.yaml").read_text() == config.dump(config.compose([], REPO / "conf"))
+    assert (REPO / "params.yaml").read_text() == config_compose.dump(
+        config_compose.compose([], REPO / "conf")
+    )
 
 
 def test_check_fails_on_drift_and_names_the_fix(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(REPO)
     stale = tmp_path / "params.yaml"
-    stale.write_text(config.dump(config.compose(["model.lasso.alpha=0.5"])))
+    stale.write_text(config_compose.dump(config_compose.compose(["model.lasso.alpha=0.5"])))
     assert cli.main(["params", "--check", "--out", str(stale)]) == 2
     assert "make params" in capsys.readouterr().err
     assert cli.main(["params", "--out", str(stale)]) == 0
@@ -27,8 +31,10 @@ def test_check_fails_on_drift_and_names_the_fix(tmp_path, capsys, monkeypatch):
 
 
 def test_region_override_changes_only_that_region():
-    params = config.compose(["+segments.all_regions.texas.model.lasso.alpha=0.01"], REPO / "conf")
-    seg = config.section(params, "segments", SegmentsConfig)
+    params = config_compose.compose(
+        ["+segments.all_regions.texas.model.lasso.alpha=0.01"], REPO / "conf"
+    )
+    seg = config_load.section(params, "segments", SegmentsConfig)
     assert seg.model_params("texas", params["model"])["lasso"]["alpha"] == 0.01
     assert (
         seg.model_params("northeast", params["model"])["lasso"]["alpha"]
@@ -39,7 +45,7 @@ def test_region_override_changes_only_that_region():
 
 def test_bad_override_is_a_clear_error():
     with pytest.raises(ForecastopsError, match="env=nowhere"):
-        config.compose(["env=nowhere"], REPO / "conf")
+        config_compose.compose(["env=nowhere"], REPO / "conf")
 
 
 def test_cli_entry_point_lists_stages():

@@ -2,10 +2,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from forecastops.config import section
+from forecastops.config.load import section
+from forecastops.config.sections.features import FeaturesConfig
+from forecastops.config.sections.segments import SegmentsConfig
+from forecastops.config.sections.train import TrainConfig
 from forecastops.errors import ForecastopsError
-from forecastops.features import FeaturesConfig, build_features, featurize, lag_columns
-from forecastops.schema import SegmentsConfig, TrainConfig
+from forecastops.features.build import build_features
+from forecastops.features.columns import lag_columns
+from forecastops.features.stage import featurize
 
 
 @pytest.fixture(scope="module")

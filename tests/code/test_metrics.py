@@ -3,7 +3,7 @@ import math
 import numpy as np
 import pytest
 
-from forecastops import metrics
+from forecastops.quality import metrics
 
 
 def test_mape_excludes_zero_actuals_and_summary_counts_them():

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from forecastops.smoke import prepare
+from forecastops.gitops.smoke import prepare
 
 REPO = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow

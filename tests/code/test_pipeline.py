@@ -10,8 +10,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from forecastops import cli, config
-from forecastops.smoke import prepare
+from forecastops import cli
+from forecastops.config import compose as config_compose
+from forecastops.config import load as config_load
+from forecastops.config.sections.segments import SegmentsConfig
+from forecastops.gitops.smoke import prepare
 
 REPO = Path(__file__).resolve().parents[2]
 DVC = str(Path(sys.executable).parent / "dvc")
@@ -41,9 +44,7 @@ def monkeypatch_module():
 
 def test_smoke_produces_metrics_validation_plots_and_stamped_forecasts(smoke, local_params):
     metrics = json.loads((smoke / "reports" / "metrics.json").read_text())
-    segments = config.section(
-        local_params, "segments", __import__("forecastops.schema", fromlist=["x"]).SegmentsConfig
-    )
+    segments = config_load.section(local_params, "segments", SegmentsConfig)
     assert set(metrics["segments"]) == set(segments.segment_keys())
     for key in (
         "mape",
@@ -78,10 +79,10 @@ def test_smoke_produces_metrics_validation_plots_and_stamped_forecasts(smoke, lo
 
 def test_changing_one_region_retrains_only_that_region(smoke):
     ws = smoke / "ws"
-    params = config.compose(
+    params = config_compose.compose(
         ["env=local", "+segments.all_regions.texas.model.lasso.alpha=0.01"], REPO / "conf"
     )
-    (ws / "params.yaml").write_text(config.dump(params))
+    (ws / "params.yaml").write_text(config_compose.dump(params))
     status = dvc("status", cwd=ws)
     assert "train@texas" in status and "train@northeast" not in status
     log = dvc("repro", cwd=ws)
@@ -122,10 +123,10 @@ def test_release_promotes_deploys_and_rolls_back_real_models(smoke, monkeypatch,
     assert deployed_version("forecaster#prod#1") == {"forecaster@v1.0.0"}
 
     # release/1.1 breaks the MAPE threshold: validation fails, promotion is refused, no tag
-    strict = config.compose(
+    strict = config_compose.compose(
         ["env=local", "evaluate.pass_threshold=0.05", "env.gate.min_pass_fraction=1.0"]
     )
-    Path("strict.yaml").write_text(config.dump(strict))
+    Path("strict.yaml").write_text(config_compose.dump(strict))
     assert cli.main(["release", "validate", "--params", "strict.yaml", "--out", report]) == 2
     assert "segments pass mape" in capsys.readouterr().err
     assert cli.main(["release", "record", "--report", report]) == 0

@@ -93,7 +93,7 @@ def test_one_region_change_shows_only_that_region(tmp_path):
     out = fo(repo, "report", "pr", "--base", "main", "--out", "reports/pr_comment.md")
     assert out.returncode == 0, out.stderr
     md = (repo / "reports" / "pr_comment.md").read_text()
-    from forecastops.report import Gate, diff_metrics
+    from forecastops.gitops.report import Gate, diff_metrics
 
     head = json.loads((repo / "reports" / "smoke" / "metrics.json").read_text())
     shown = subprocess.run(

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from conftest import commit_files, git, metrics
-from forecastops import cli, registry, release
+from forecastops import cli
+from forecastops.gitops import registry, release
 
 PASSING = {"passed": True, "failures": [], "env": "prod"}
 FAILING = {

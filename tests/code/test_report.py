@@ -7,7 +7,7 @@ import json
 
 from conftest import commit_files, metrics
 from forecastops import cli
-from forecastops.report import (
+from forecastops.gitops.report import (
     Gate,
     build_diff_markdown,
     build_pr_markdown,

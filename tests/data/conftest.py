@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from forecastops import config
+from forecastops.config import compose as config_compose
 
 REPO = Path(__file__).resolve().parents[2]
 MONDAYS = [dt.date(2023, 12, 25) + dt.timedelta(weeks=i) for i in range(10)]  # .. 2024-02-26
@@ -162,8 +162,8 @@ def set_path(params: dict[str, Any], dotted: str, value: Any) -> None:
 def base_params() -> dict[str, dict[str, Any]]:
     """Composed params (env=local) for both data configs, composed once per session."""
     return {
-        "default": config.compose(["env=local"], conf_dir=REPO / "conf"),
-        "walmart": config.compose(["env=local", "data=walmart"], conf_dir=REPO / "conf"),
+        "default": config_compose.compose(["env=local"], conf_dir=REPO / "conf"),
+        "walmart": config_compose.compose(["env=local", "data=walmart"], conf_dir=REPO / "conf"),
     }
 
 
@@ -179,7 +179,7 @@ def make_params(base_params, tmp_path):
         for k, v in overrides.items():
             set_path(params, k.replace("__", "."), v)
         path = tmp_path / f"params_{data}.yaml"
-        path.write_text(config.dump(params))
+        path.write_text(config_compose.dump(params))
         return path
 
     return make

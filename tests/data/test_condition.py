@@ -11,9 +11,10 @@ import pytest
 import yaml
 
 from forecastops import cli
-from forecastops.adapters import ColumnSpec, DataConfig, SourceSpec, load_source
-from forecastops.condition import BASE_SCHEMA, TAIL_SCHEMA, condition, standard_columns
-from forecastops.config import section
+from forecastops.config.load import section
+from forecastops.config.sections.data import ColumnSpec, DataConfig, SourceSpec
+from forecastops.data.adapters import load_source
+from forecastops.data.condition import BASE_SCHEMA, TAIL_SCHEMA, condition, standard_columns
 from forecastops.errors import ForecastopsError
 
 REPO = Path(__file__).resolve().parents[2]
@@ -226,7 +227,7 @@ def test_units_maps_constants_nested_filters(tmp_path):
 
 
 def test_store_format_by_mapping_and_threshold():
-    from forecastops.adapters import StoreFormatRule
+    from forecastops.config.sections.data import StoreFormatRule
 
     m = StoreFormatRule.model_validate(
         {"column": "t", "mapping": {"A": "large"}, "default": "small"}

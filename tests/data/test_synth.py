@@ -12,9 +12,10 @@ import pandas as pd
 import pytest
 import yaml
 
-from forecastops import cli, synth
-from forecastops.config import section
+from forecastops import cli
+from forecastops.config.load import section
 from forecastops.errors import ForecastopsError
+from forecastops_synth import generate as synth
 
 REPO = Path(__file__).resolve().parents[2]
 CONF = REPO / "conf"

@@ -9,10 +9,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from omegaconf import OmegaConf
 from pydantic import ValidationError
 
 from forecastops import cli
-from forecastops.validate import ValidationConfig, validate
+from forecastops.config.compose import compose
+from forecastops.config.sections.validation import ValidationConfig
+from forecastops.data.validate import validate
+
+REPO = Path(__file__).resolve().parents[2]
 
 PREVIOUS = b"previous validated table"
 
@@ -236,12 +241,15 @@ def _table() -> pd.DataFrame:
     )
 
 
+def _rules(**rules) -> dict:
+    """conf/'s validation rules (the only place their defaults live) with test overrides."""
+    base = compose(["env=local"], REPO / "conf")["validation"]
+    fixed = {"too_few_rows": {"min_rows": 1}, "stale_data": {"reference_date": "2024-01-08"}}
+    return OmegaConf.to_container(OmegaConf.merge(base, fixed, rules))
+
+
 def _cfg(**rules) -> ValidationConfig:
-    base = {
-        "too_few_rows": {"min_rows": 1},
-        "stale_data": {"action": "report", "reference_date": "2024-01-08"},
-    }
-    return ValidationConfig.model_validate({**base, **rules})
+    return ValidationConfig.model_validate(_rules(**rules))
 
 
 def test_clip_fill_zero_and_report_actions():
@@ -292,9 +300,9 @@ def test_schema_rule_names_the_columns():
 
 def test_unsupported_action_is_a_config_error():
     with pytest.raises(ValidationError, match="not supported"):
-        ValidationConfig.model_validate({"duplicates": {"action": "clip"}})
-    with pytest.raises(ValidationError):
-        ValidationConfig.model_validate({"no_such_rule": {}})
+        ValidationConfig.model_validate(_rules(duplicates={"action": "clip"}))
+    with pytest.raises(ValidationError, match="no_such_rule"):
+        ValidationConfig.model_validate({**_rules(), "no_such_rule": {}})
 
 
 def test_missing_weeks_catches_a_region_whose_feed_lags(make_params, raw_default, tmp_path, capsys):

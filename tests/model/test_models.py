@@ -4,11 +4,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from forecastops.config import section
-from forecastops.evaluate import evaluate
-from forecastops.features import FeaturesConfig, featurize
-from forecastops.schema import EvaluateConfig, ModelConfig, SegmentsConfig, TrainConfig
-from forecastops.train import predict_segment, segment_dir, train_region, usable
+from forecastops.config.load import section
+from forecastops.config.sections.evaluate import EvaluateConfig
+from forecastops.config.sections.features import FeaturesConfig
+from forecastops.config.sections.model import ModelConfig
+from forecastops.config.sections.segments import SegmentsConfig
+from forecastops.config.sections.train import TrainConfig
+from forecastops.features.stage import featurize
+from forecastops.modeling.ensemble import predict_segment, segment_dir, usable
+from forecastops.stages.evaluate import evaluate
+from forecastops.stages.train import train_region
 
 
 @pytest.fixture(scope="module")
@@ -42,13 +47,15 @@ def test_every_segment_trained_and_forecasts_are_non_negative(trained, setup):
         assert {"lasso.joblib", "nn.pt", "meta.json"} <= {p.name for p in d.iterdir()}
 
 
-def test_ensemble_beats_historical_average_on_seasonal_promoted_series(trained, setup):
+def test_ensemble_beats_historical_average_on_seasonal_promoted_series(
+    trained, setup, local_params
+):
     _, preds, _ = trained
     fast = preds[preds["velocity"] == "fast"]
     metrics = evaluate(
         fast,
         setup[2],
-        EvaluateConfig(pass_threshold=0.45),
+        section(local_params, "evaluate", EvaluateConfig),
     )
     assert metrics["overall"]["wape"] < metrics["overall"]["baseline_wape"]
 

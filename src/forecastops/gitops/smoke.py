@@ -16,7 +16,8 @@ import sys
 import time
 from pathlib import Path
 
-from forecastops import config, io
+from forecastops import io
+from forecastops.config.compose import compose, dump
 from forecastops.errors import ForecastopsError
 
 COPIED = ("conf", "src", "dvc.yaml")
@@ -28,7 +29,7 @@ def prepare(
 ) -> Path:
     """A fresh scratch workspace holding the pipeline, its data and params (env=local unless
     overridden). ``data_link`` symlinks a large data root instead of copying it (benchmarks)."""
-    params = config.compose(["env=local", *overrides], repo / "conf")
+    params = compose(["env=local", *overrides], repo / "conf")
     data_root = Path(params["env"]["data_root"])
     if data_link is None and not (repo / data_root).is_dir():
         raise ForecastopsError(f"{repo / data_root}: the committed sample is missing")
@@ -45,7 +46,7 @@ def prepare(
         (workdir / data_root).symlink_to(data_link.resolve(), target_is_directory=True)
     else:
         shutil.copytree(repo / data_root, workdir / data_root)
-    (workdir / "params.yaml").write_text(config.dump(params), encoding="utf-8")
+    (workdir / "params.yaml").write_text(dump(params), encoding="utf-8")
     _dvc(["init", "--no-scm", "-q"], workdir)
     _dvc(["config", "core.analytics", "false"], workdir)
     return workdir

@@ -31,7 +31,8 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from forecastops import io
-from forecastops.config import compose, section
+from forecastops.config.compose import compose_raw
+from forecastops.config.load import section
 
 DAY = np.timedelta64(1, "D")
 
@@ -967,7 +968,7 @@ def generate(cfg: SynthConfig, out_dir: str | Path) -> dict[str, int]:
 
 
 def load_config(overrides: list[str] | None = None, conf_dir: str | Path = "conf") -> SynthConfig:
-    params = compose(overrides, conf_dir)
+    params = compose_raw(overrides, conf_dir, config_name="generate")
     return section(params, "synth", SynthConfig, source=f"{conf_dir}/ (synth)")
 
 

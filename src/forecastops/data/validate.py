@@ -14,118 +14,20 @@ import argparse
 import datetime as dt
 import math
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from forecastops import io
-from forecastops.condition import BASE_SCHEMA, TAIL_SCHEMA
-from forecastops.config import load_params, section
+from forecastops.config.load import load_params, section
+from forecastops.config.sections.validation import RangeRule, Rule, StaleRule, ValidationConfig
+from forecastops.data.condition import BASE_SCHEMA, TAIL_SCHEMA
 from forecastops.errors import ForecastopsError
 
-Severity = Literal["error", "warning", "info"]
-Action = Literal["fail", "drop", "clip", "fill_zero", "report"]
 MAX_EXAMPLES = 5
 KEY = ["store_id", "product_id", "week_start"]
 LINEAGE = ["_source_file", "_source_row"]
-
-
-class Rule(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    ALLOWED: ClassVar[frozenset[str]] = frozenset({"fail", "report"})
-
-    severity: Severity = "error"
-    action: Action = "fail"
-    enabled: bool = True
-
-    @model_validator(mode="after")
-    def _action_allowed(self) -> Rule:
-        allowed = type(self).ALLOWED
-        if self.action not in allowed:
-            raise ValueError(
-                f"action '{self.action}' not supported here; use one of {sorted(allowed)}"
-            )
-        return self
-
-
-class RowRule(Rule):
-    ALLOWED: ClassVar[frozenset[str]] = frozenset({"fail", "drop", "report"})
-
-
-class ColumnRule(Rule):
-    ALLOWED: ClassVar[frozenset[str]] = frozenset({"fail", "drop", "clip", "fill_zero", "report"})
-    column: str
-
-
-class RangeRule(ColumnRule):
-    min: float | None = None
-    max: float | None = None
-
-
-class MissingValuesRule(Rule):
-    ALLOWED: ClassVar[frozenset[str]] = frozenset({"fail", "drop", "fill_zero", "report"})
-    columns: list[str] = Field(default_factory=lambda: ["units_shipped", "units_returned"])
-
-
-class StaleRule(Rule):
-    max_age_weeks: int = Field(default=8, ge=0)
-    reference_date: dt.date | None = None
-
-
-class MinRowsRule(Rule):
-    min_rows: int = Field(default=1, ge=0)
-
-
-class ValidationConfig(BaseModel):
-    """The ``validation`` section of params.yaml."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    schema_: Rule = Field(default_factory=Rule, alias="schema")
-    unknown_store: RowRule = Field(default_factory=RowRule)
-    unknown_product: RowRule = Field(default_factory=RowRule)
-    duplicates: RowRule = Field(default_factory=RowRule)
-    negative_quantity: ColumnRule = Field(
-        default_factory=lambda: ColumnRule(
-            severity="warning", action="drop", column="units_shipped"
-        )
-    )
-    missing_values: MissingValuesRule = Field(
-        default_factory=lambda: MissingValuesRule(severity="warning", action="fill_zero")
-    )
-    negative_net_demand: ColumnRule = Field(
-        default_factory=lambda: ColumnRule(severity="info", action="clip", column="net_demand")
-    )
-    temperature_range: RangeRule = Field(
-        default_factory=lambda: RangeRule(
-            severity="warning", action="clip", column="temperature_c", min=-40, max=50
-        )
-    )
-    promo_range: RangeRule = Field(
-        default_factory=lambda: RangeRule(column="promo_discount", action="clip", min=0, max=1)
-    )
-    demand_max: RangeRule = Field(
-        default_factory=lambda: RangeRule(
-            severity="warning", action="report", column="units_shipped", max=1e5
-        )
-    )
-    missing_weeks: RowRule = Field(
-        default_factory=lambda: RowRule(severity="warning", action="drop")
-    )
-    stale_data: StaleRule = Field(
-        default_factory=lambda: StaleRule(severity="warning", action="report")
-    )
-    too_few_rows: MinRowsRule = Field(default_factory=MinRowsRule)
-
-    def rules(self) -> dict[str, Rule]:
-        return {
-            ("schema" if name == "schema_" else name): getattr(self, name)
-            for name in type(self).model_fields
-        }
-
-
 # ---------------------------------------------------------------------------------------------
 # schema of the standard table
 

@@ -29,15 +29,12 @@ from pathlib import Path
 from typing import Any
 
 from forecastops import io
+from forecastops.config.load import load_params, section
+from forecastops.config.sections.env import EnvConfig, ReleaseGate
+from forecastops.config.sections.evaluate import EvaluateConfig
 from forecastops.errors import ForecastopsError
-from forecastops.metrics import as_number
-
-GATE_DEFAULTS = {
-    "metric": "mape",
-    "threshold": 0.45,
-    "max_regression": 0.02,
-    "min_pass_fraction": 1.0,
-}
+from forecastops.quality.gate import judge
+from forecastops.quality.metrics import as_number
 
 
 def data_validation_passed(report: dict | None) -> tuple[bool, str]:
@@ -52,33 +49,27 @@ def data_validation_passed(report: dict | None) -> tuple[bool, str]:
 
 def check_gate(
     metrics: dict,
-    gate: dict[str, Any],
+    evaluate: EvaluateConfig,
+    release: ReleaseGate,
     prod_metrics: dict | None = None,
 ) -> dict[str, Any]:
-    """Pure part of the gate: thresholds and regression vs prod on two metrics dicts."""
-    metric = gate["metric"]
-    threshold = float(gate["threshold"])
-    max_reg = float(gate["max_regression"])
-    min_frac = float(gate["min_pass_fraction"])
+    """Pure part of the gate: each segment's verdict recomputed from its metrics (never the
+    ``passed`` flag in the file), the share that must pass, and regression vs prod."""
+    metric = evaluate.pass_metric
+    max_reg = release.max_regression
+    min_frac = release.min_pass_fraction
     segments = metrics.get("segments") or {}
     failures: list[str] = []
-    failing = []
-    for key in sorted(segments):
-        value = as_number(segments[key].get(metric))
-        if value is None or value > threshold:
-            failing.append({"segment": key, metric: value})
+    verdicts = {key: judge(key, segments[key], evaluate) for key in sorted(segments)}
+    failing = [(k, v) for k, v in verdicts.items() if not v.passed]
     total = len(segments)
     fraction = (total - len(failing)) / total if total else 0.0
     if total == 0:
         failures.append("metrics.json has no segments")
     elif fraction + 1e-12 < min_frac:
-        names = ", ".join(
-            f"{f['segment']} ({metric}={'n/a' if f[metric] is None else f'{f[metric]:.4f}'})"
-            for f in failing
-        )
+        names = ", ".join(f"{k} ({v.describe()})" for k, v in failing)
         failures.append(
-            f"{total - len(failing)}/{total} segments pass {metric} ≤ {threshold:g} "
-            f"(need {min_frac:.0%}); failing: {names}"
+            f"{total - len(failing)}/{total} segments pass (need {min_frac:.0%}); failing: {names}"
         )
     regressions = []
     if prod_metrics:
@@ -100,7 +91,7 @@ def check_gate(
         "passed": not failures,
         "thresholds_passed": total > 0 and fraction + 1e-12 >= min_frac,
         "failures": failures,
-        "failing_segments": [f["segment"] for f in failing],
+        "failing_segments": [k for k, _ in failing],
         "pass_fraction": fraction,
         "regressions": regressions,
     }
@@ -118,7 +109,7 @@ def _prod_metrics(args: argparse.Namespace, metrics_path: str) -> tuple[dict | N
         if data is None:
             raise ForecastopsError(f"{args.prod_metrics}: not found")
         return data, {"source": args.prod_metrics}
-    from forecastops import registry
+    from forecastops.gitops import registry
 
     if args.prod_rev:
         commit = _git("rev-parse", "--verify", f"{args.prod_rev}^{{commit}}")
@@ -139,11 +130,9 @@ def _prod_metrics(args: argparse.Namespace, metrics_path: str) -> tuple[dict | N
 
 
 def validate(args: argparse.Namespace) -> dict[str, Any]:
-    from forecastops.config import load_params
-
     params = load_params(args.params)
-    env = params.get("env") or {}
-    gate = {**GATE_DEFAULTS, **(env.get("gate") or {})}
+    env = section(params, "env", EnvConfig, source=str(args.params))
+    evaluate = section(params, "evaluate", EvaluateConfig, source=str(args.params))
     checks: list[dict[str, Any]] = []
 
     ok, detail = data_validation_passed(io.read_json(args.data_validation))
@@ -174,13 +163,13 @@ def validate(args: argparse.Namespace) -> dict[str, Any]:
         prod_info = None
     else:
         prod, prod_info = _prod_metrics(args, args.metrics)
-        gate_result = check_gate(metrics, gate, prod)
+        gate_result = check_gate(metrics, evaluate, env.gate, prod)
         checks.append(
             {
                 "name": "thresholds",
                 "passed": gate_result["thresholds_passed"],
                 "detail": f"{gate_result.get('pass_fraction', 0):.0%} of segments pass "
-                f"{gate['metric']} ≤ {gate['threshold']}",
+                f"{evaluate.pass_metric} ≤ {evaluate.pass_threshold}",
             }
         )
         checks.append(
@@ -201,8 +190,11 @@ def validate(args: argparse.Namespace) -> dict[str, Any]:
     failures += gate_result["failures"]
     return {
         "passed": not failures,
-        "env": env.get("name"),
-        "gate": gate,
+        "env": env.name,
+        "gate": {
+            **evaluate.model_dump(include={"pass_metric", "pass_threshold"}),
+            **env.gate.model_dump(),
+        },
         "checks": checks,
         "failures": failures,
         "failing_segments": gate_result["failing_segments"],
@@ -222,7 +214,7 @@ def record(args: argparse.Namespace) -> int:
     report whose ``validated_commit`` is not HEAD (it is about another commit, or none)."""
     import os
 
-    from forecastops import registry
+    from forecastops.gitops import registry
 
     report = io.read_json(args.report)
     if report is None:

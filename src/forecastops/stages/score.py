@@ -17,10 +17,10 @@ import pandas as pd
 import yaml
 
 from forecastops import io
-from forecastops.config import load_params, section
+from forecastops.config.load import load_params, section
+from forecastops.config.sections.segments import SegmentsConfig
 from forecastops.errors import ForecastopsError
-from forecastops.schema import SegmentsConfig
-from forecastops.train import predict_segment, segment_dir, usable
+from forecastops.modeling.ensemble import predict_segment, segment_dir, usable
 
 
 def content_hash(root: Path) -> str:

@@ -46,12 +46,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from forecastops.config.sections.data import ColumnSpec, SourceSpec, norm_key
 from forecastops.errors import ForecastopsError
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -61,151 +61,11 @@ UNIT_CONVERSIONS = {
     "inch_to_mm": lambda x: x * 25.4,
     "percent_to_fraction": lambda x: x / 100.0,
 }
-DEFAULT_NA = ["", "NA", "N/A", "NaN", "nan", "null", "NULL", "None"]
 MAX_EXAMPLES = 5
-
-Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-
-
-class ColumnSpec(BaseModel):
-    """How one standard column is derived from a raw source."""
-
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
-
-    from_: str | None = Field(default=None, alias="from")
-    constant: Any = None
-    dtype: Literal["str", "int", "float", "bool", "date"] = "str"
-    format: str | None = None
-    anchor: Literal["none", "day", "week_ending", "week_starting"] = "none"
-    week_end_day: Weekday | None = None
-    convert: Literal["none", "fahrenheit_to_celsius", "inch_to_mm", "percent_to_fraction"] = "none"
-    map: dict[str, Any] | None = None
-    map_default: Any = None
-    nullable: bool = False
-
-    @model_validator(mode="before")
-    @classmethod
-    def _shorthand(cls, data: Any) -> Any:
-        if isinstance(data, str):
-            return {"from": data}
-        if isinstance(data, dict) and isinstance(data.get("map"), dict):
-            data = {**data, "map": {_norm_key(k): v for k, v in data["map"].items()}}
-        return data
-
-    @model_validator(mode="after")
-    def _check(self) -> ColumnSpec:
-        if (self.from_ is None) == (self.constant is None):
-            raise ValueError("give exactly one of 'from' (raw column) or 'constant'")
-        if self.anchor != "none" and self.dtype != "date":
-            raise ValueError("'anchor' needs dtype: date")
-        if self.week_end_day and self.anchor not in ("week_ending", "week_starting"):
-            raise ValueError("'week_end_day' needs anchor: week_ending or week_starting")
-        if self.convert != "none" and self.dtype not in ("int", "float"):
-            raise ValueError("'convert' needs a numeric dtype (int or float)")
-        return self
-
-
-class SourceSpec(BaseModel):
-    """One raw source: files, format and column adapters."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    path: str
-    format: Literal["csv", "jsonl", "json"] = "csv"
-    columns: dict[str, ColumnSpec]
-    # keep only rows whose raw column value is one of the listed values (case-insensitive strings)
-    where: dict[str, list[Any]] = Field(default_factory=dict)
-    na_values: list[str] = Field(default_factory=lambda: list(DEFAULT_NA))
-    delimiter: str = ","
-    encoding: str = "utf-8"
-    records_path: str | None = (
-        None  # json: dotted path to the array of records (default: top level)
-    )
-    granularity: Literal["daily", "weekly"] = (
-        "daily"  # weather sources: one row per day or per week
-    )
-    allow_empty: bool = False  # a file with no data rows is an error unless this is set
-
-
-class StoreFormatRule(BaseModel):
-    """Store format from a stores column: either a size threshold or a value mapping."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    column: str  # a standard column of the stores source (e.g. sq_ft, store_type)
-    threshold: float | None = None
-    at_or_above: str = "large"
-    below: str = "small"
-    mapping: dict[str, str] | None = None
-    default: str | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _keys(cls, data: Any) -> Any:
-        if isinstance(data, dict) and isinstance(data.get("mapping"), dict):
-            data = {**data, "mapping": {_norm_key(k): v for k, v in data["mapping"].items()}}
-        return data
-
-    @model_validator(mode="after")
-    def _one(self) -> StoreFormatRule:
-        if (self.threshold is None) == (self.mapping is None):
-            raise ValueError("store_format: give exactly one of 'threshold' or 'mapping'")
-        return self
-
-    def apply(self, values: pd.Series) -> pd.Series:
-        if self.threshold is not None:
-            num = pd.to_numeric(values, errors="coerce")
-            out = np.where(num >= self.threshold, self.at_or_above, self.below)
-            return pd.Series(out, index=values.index, dtype="str").where(num.notna())
-        keys = values.map(_norm_value)
-        out = keys.map(self.mapping)
-        if self.default is not None:
-            out = out.fillna(self.default)
-        return out.astype("str")
-
-
-class Sources(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    shipments: SourceSpec
-    stores: SourceSpec
-    returns: SourceSpec | None = None
-    products: SourceSpec | None = None
-    promotions: SourceSpec | None = None
-    events: SourceSpec | None = None
-    weather_observed: SourceSpec | None = None
-    weather_forecast: SourceSpec | None = None
-
-
-class DataConfig(BaseModel):
-    """The ``data`` section of params.yaml."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    company: str = "default"
-    sources: Sources
-    store_format: StoreFormatRule
-    demographics: list[str] = Field(default_factory=list)  # stores columns copied to the table
-    all_scope: str = "ALL"  # events / promotions scope value meaning "every region"
-    default_category: str = "all"  # category when there is no products source
 
 
 # ---------------------------------------------------------------------------------------------
 # reading
-
-
-def _norm_key(k: Any) -> str:
-    if isinstance(k, bool):
-        return str(k).lower()
-    if isinstance(k, float) and k.is_integer():
-        return str(int(k))
-    return str(k).strip()
-
-
-def _norm_value(v: Any) -> Any:
-    if v is None or (isinstance(v, float) and np.isnan(v)):
-        return v
-    return _norm_key(v)
 
 
 def _to_str_or_na(v: Any) -> Any:
@@ -449,7 +309,7 @@ def _cast(raw: pd.Series, spec: ColumnSpec, std: str, path: Path, rows: np.ndarr
 def _constant(spec: ColumnSpec, n: int) -> pd.Series:
     v = spec.constant
     if spec.dtype == "str":
-        return pd.Series([_norm_key(v)] * n, dtype="str")
+        return pd.Series([norm_key(v)] * n, dtype="str")
     if spec.dtype in ("int", "float"):
         return pd.Series(np.full(n, float(v)), dtype="float64")
     if spec.dtype == "bool":
@@ -473,7 +333,7 @@ def load_source(name: str, spec: SourceSpec, data_root: str | Path) -> pd.DataFr
         if spec.where:
             keep = np.ones(len(raw), dtype=bool)
             for col, values in spec.where.items():
-                accepted = {_norm_key(v).lower() for v in values}
+                accepted = {norm_key(v).lower() for v in values}
                 keep &= raw[col].str.strip().str.lower().isin(accepted).to_numpy()
             raw, rows = raw.loc[keep].reset_index(drop=True), rows[keep]
         out = {}

@@ -1,22 +1,16 @@
-"""Per-segment models: the shared design matrix, LASSO, the baselines and the fitted ensemble.
+"""How rows become model inputs, on each series' own scale.
 
-Both learners forecast on each series' own scale: the target is log1p(demand) minus log1p(level),
-where level is the series' trailing mean known at forecast time, so a 3-unit series and a 300-unit
-series look alike to the model and small series are not swamped. Forecasts are non-negative.
+Both learners forecast the target ``log1p(demand) - log1p(level)``, where level is the series'
+trailing mean known at forecast time, so a 3-unit series and a 300-unit series look alike to the
+model and small series are not swamped. Lag and rolling features are expressed the same way.
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
+from dataclasses import dataclass, field
 
-import joblib
 import numpy as np
 import pandas as pd
-from sklearn.linear_model import Lasso
-
-from forecastops.schema import LassoConfig
 
 # Features expressed relative to the series level (log ratio); others are standardised as they are.
 RELATIVE_PREFIXES = ("lag_", "rmean_", "rstd")
@@ -80,56 +74,3 @@ def relative_target(rows: pd.DataFrame) -> np.ndarray:
 def to_units(rows: pd.DataFrame, relative: np.ndarray) -> np.ndarray:
     """Back from the relative log scale to non-negative units."""
     return np.clip(np.expm1(np.asarray(relative, dtype=float) + log_level(rows)), 0, None)
-
-
-def fit_lasso(design: Design, rows: pd.DataFrame, cfg: LassoConfig, seed: int) -> Lasso:
-    model = Lasso(alpha=cfg.alpha, max_iter=cfg.max_iter, random_state=seed, selection="cyclic")
-    return model.fit(design.numeric_matrix(rows), relative_target(rows))
-
-
-def historical_average(rows: pd.DataFrame, history: pd.DataFrame) -> np.ndarray:
-    """Baseline: each series' mean weekly demand over all its weeks before the forecast period."""
-    means = history.groupby(["store_id", "product_id"])["target"].mean()
-    keys = pd.MultiIndex.from_frame(rows[["store_id", "product_id"]])
-    return np.nan_to_num(means.reindex(keys).to_numpy(dtype=float), nan=0.0)
-
-
-def running_mean(rows: pd.DataFrame) -> np.ndarray:
-    """Each series' mean over every week known at forecast time (the baseline's information)."""
-    return np.nan_to_num(rows["rmean_all"].to_numpy(dtype=float), nan=0.0).clip(0)
-
-
-def naive(rows: pd.DataFrame, horizon: int) -> np.ndarray:
-    """Last known week (``horizon`` weeks before the target week): "same as last time"."""
-    return np.nan_to_num(rows[f"lag_{horizon}"].to_numpy(dtype=float), nan=0.0).clip(0)
-
-
-@dataclass
-class EnsembleMeta:
-    segment: str
-    nn_weight: float
-    scale: float
-    mean_weight: float
-    nn_epochs: int
-    design: Design
-    nn_shape: dict
-    n_train: int
-    n_val: int
-    val_scores: dict[str, float | None]
-
-    def save(self, path: Path) -> None:
-        path.write_text(json.dumps(asdict(self), indent=2, sort_keys=True) + "\n")
-
-    @classmethod
-    def load(cls, path: Path) -> EnsembleMeta:
-        raw = json.loads(path.read_text())
-        raw["design"] = Design(**raw["design"])
-        return cls(**raw)
-
-
-def save_lasso(model: Lasso, path: Path) -> None:
-    joblib.dump(model, path)
-
-
-def load_lasso(path: Path) -> Lasso:
-    return joblib.load(path)

@@ -26,7 +26,7 @@ from typing import Any
 
 from forecastops import io
 from forecastops.errors import ForecastopsError
-from forecastops.metrics import as_number
+from forecastops.quality.metrics import as_number
 
 WATERMARK = "<!-- forecastops-report: {kind} -->"
 WORKSPACE = "workspace"
@@ -461,7 +461,7 @@ def load_metrics(rev: str | None, path: str) -> dict | None:
 
 def load_gate(params_path: str | Path) -> Gate:
     """Gate from params ``evaluate.pass_metric`` / ``pass_threshold`` (defaults if absent)."""
-    from forecastops.config import load_params
+    from forecastops.config.load import load_params
 
     if not Path(params_path).is_file():
         return Gate()

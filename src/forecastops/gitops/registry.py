@@ -73,7 +73,7 @@ def load_settings(params_path: str | Path = "params.yaml") -> Settings:
     """``registry`` section of params.yaml merged over ``DEFAULTS`` (works without params.yaml)."""
     section: dict[str, Any] = {}
     if Path(params_path).is_file():
-        from forecastops.config import load_params
+        from forecastops.config.load import load_params
 
         section = load_params(params_path).get("registry") or {}
     unknown = set(section) - set(DEFAULTS)

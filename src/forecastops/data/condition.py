@@ -29,8 +29,9 @@ import numpy as np
 import pandas as pd
 
 from forecastops import io
-from forecastops.adapters import DataConfig, SourceSpec, load_source, monday, require_columns
-from forecastops.config import load_params, section
+from forecastops.config.load import load_params, section
+from forecastops.config.sections.data import DataConfig, SourceSpec
+from forecastops.data.adapters import load_source, monday, require_columns
 from forecastops.errors import ForecastopsError
 
 K = 100_000  # week index multiplier in composite integer keys (week index = weeks since 1970-01-05)

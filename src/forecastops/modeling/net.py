@@ -14,7 +14,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from forecastops.schema import NNConfig
+from forecastops.config.sections.model import NNConfig
 
 
 def resolve_device(name: str) -> torch.device:

@@ -1,4 +1,4 @@
-"""evaluate: test-week accuracy per segment and overall -> reports/metrics.json and plots.
+"""Stage ``evaluate``: test-week accuracy per segment and overall -> reports/metrics.json and plots.
 
 The headline is MAPE against the historical-average baseline (mape_reduction = 1 - mape /
 baseline_mape), as in the reference case; WAPE, bias and the naive "last known week" reference sit
@@ -13,10 +13,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from forecastops import io, metrics
-from forecastops.config import load_params, section
+from forecastops import io
+from forecastops.config.load import load_params, section
+from forecastops.config.sections.evaluate import EvaluateConfig
+from forecastops.config.sections.segments import SegmentsConfig
 from forecastops.errors import ForecastopsError
-from forecastops.schema import EvaluateConfig, SegmentsConfig
+from forecastops.quality import metrics
+from forecastops.quality.gate import judge
+from forecastops.quality.plots import plot_segments, weekly_totals
 
 
 def _reduction(model: float | None, reference: float | None) -> float | None:
@@ -25,7 +29,7 @@ def _reduction(model: float | None, reference: float | None) -> float | None:
     return 1 - model / reference
 
 
-def score_block(frame: pd.DataFrame, cfg: EvaluateConfig) -> dict:
+def score_block(key: str, frame: pd.DataFrame, cfg: EvaluateConfig) -> dict:
     """All metrics for one set of test rows (a segment, or everything)."""
     actual = frame["actual"]
     out = metrics.summary(actual, frame["ensemble"])
@@ -35,8 +39,7 @@ def score_block(frame: pd.DataFrame, cfg: EvaluateConfig) -> dict:
     out["mape_reduction"] = _reduction(out["mape"], out["baseline_mape"])
     out["mape_reduction_vs_naive"] = _reduction(out["mape"], out["naive_mape"])
     out["wape_reduction"] = _reduction(out["wape"], out["baseline_wape"])
-    gate = out.get(cfg.pass_metric)
-    out["passed"] = gate is not None and gate <= cfg.pass_threshold
+    out["passed"] = judge(key, out, cfg).passed
     out["beats_baseline"] = (
         out["mape"] is not None
         and out["baseline_mape"] is not None
@@ -47,8 +50,10 @@ def score_block(frame: pd.DataFrame, cfg: EvaluateConfig) -> dict:
 
 def evaluate(preds: pd.DataFrame, segments: SegmentsConfig, cfg: EvaluateConfig) -> dict:
     """The metrics.json document: {"overall": {...}, "segments": {key: {...}}}."""
-    per_segment = {key: score_block(rows, cfg) for key, rows in preds.groupby("segment", sort=True)}
-    overall = score_block(preds, cfg)
+    per_segment = {
+        key: score_block(key, rows, cfg) for key, rows in preds.groupby("segment", sort=True)
+    }
+    overall = score_block("overall", preds, cfg)
     overall.pop("passed")
     overall.update(
         {
@@ -61,39 +66,6 @@ def evaluate(preds: pd.DataFrame, segments: SegmentsConfig, cfg: EvaluateConfig)
         }
     )
     return {"overall": overall, "segments": per_segment}
-
-
-def weekly_totals(preds: pd.DataFrame) -> pd.DataFrame:
-    """Actual vs forecasts summed per segment and week: the DVC plot data."""
-    cols = ["actual", "ensemble", "baseline", "naive"]
-    out = preds.groupby(["segment", "week_start"], sort=True)[cols].sum().reset_index()
-    out["week_start"] = out["week_start"].dt.strftime("%Y-%m-%d")
-    return out.round(3)
-
-
-def plot_segments(totals: pd.DataFrame, out_dir: Path) -> None:
-    """One PNG per segment (CML attaches these to PR comments)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for segment, rows in totals.groupby("segment"):
-        fig, ax = plt.subplots(figsize=(6, 2.6), dpi=80)
-        for col, style in (
-            ("actual", "k-"),
-            ("ensemble", "b-"),
-            ("baseline", "r--"),
-            ("naive", "g:"),
-        ):
-            ax.plot(pd.to_datetime(rows["week_start"]), rows[col], style, label=col, linewidth=1.2)
-        ax.set_title(segment, fontsize=9)
-        ax.legend(fontsize=7, ncol=4, loc="upper left")
-        ax.tick_params(labelsize=7)
-        fig.tight_layout()
-        fig.savefig(out_dir / f"{segment.replace('/', '__')}.png")
-        plt.close(fig)
 
 
 def load_predictions(models_dir: Path, regions: list[str]) -> pd.DataFrame:

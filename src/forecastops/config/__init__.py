@@ -1,0 +1,1 @@
+"""Configuration: ``conf/`` (Hydra) composed, validated against the typed sections, and read back."""

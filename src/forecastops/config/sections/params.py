@@ -1,0 +1,36 @@
+"""The whole of ``params.yaml``: every section typed, unknown sections and keys refused."""
+
+from __future__ import annotations
+
+from forecastops.config.sections.base import Section
+from forecastops.config.sections.data import DataConfig
+from forecastops.config.sections.env import EnvConfig
+from forecastops.config.sections.evaluate import EvaluateConfig
+from forecastops.config.sections.features import FeaturesConfig
+from forecastops.config.sections.model import ModelConfig
+from forecastops.config.sections.registry import RegistryConfig
+from forecastops.config.sections.score import ScoreConfig
+from forecastops.config.sections.segments import SegmentsConfig
+from forecastops.config.sections.train import TrainConfig
+from forecastops.config.sections.validation import ValidationConfig
+
+
+class Params(Section):
+    validation: ValidationConfig
+    segments: SegmentsConfig
+    features: FeaturesConfig
+    model: ModelConfig
+    train: TrainConfig
+    registry: RegistryConfig
+    data: DataConfig
+    env: EnvConfig
+    evaluate: EvaluateConfig
+    score: ScoreConfig
+
+    def region_models(self) -> dict[str, ModelConfig]:
+        """Each included region's ``model`` section with its overrides, validated like the base."""
+        base = self.model.model_dump()
+        return {
+            r: ModelConfig.model_validate(self.segments.model_params(r, base))
+            for r in self.segments.regions
+        }

@@ -1,0 +1,24 @@
+"""The ``train`` section: forecast horizon, the time split, seed and where training runs."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from forecastops.config.sections.base import Section
+
+
+class SplitConfig(Section):
+    test_weeks: int = Field(ge=1)
+    val_weeks: int = Field(ge=1)
+    history_weeks: int = Field(ge=4)
+
+
+class TrainConfig(Section):
+    horizon_weeks: int = Field(ge=1)
+    split: SplitConfig
+    seed: int
+    device: Literal["auto", "cpu", "cuda"]
+    n_jobs: int = Field(ge=1)
+    torch_threads: int = Field(ge=1)

@@ -1,0 +1,1 @@
+"""Data: source adapters, conditioning into the standard weekly table, and validation."""

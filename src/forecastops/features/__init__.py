@@ -1,0 +1,1 @@
+"""Features: the validated weekly table -> per-region model matrices."""

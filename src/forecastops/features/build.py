@@ -1,0 +1,94 @@
+"""The model matrix: lags, rolling statistics, calendar, events, promotions and weather per row.
+
+Every lag and rolling window ends ``horizon`` weeks before the target week, so a row's features are
+exactly what a forecaster knew when the forecast was made (no look-ahead), and one model serves every
+week of the horizon. Known-in-advance inputs (calendar, events, planned promotions, weather forecast)
+are taken at the target week.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from forecastops.config.sections.features import FeaturesConfig
+from forecastops.config.sections.segments import SegmentsConfig
+from forecastops.config.sections.train import TrainConfig
+from forecastops.features.columns import numeric_columns
+from forecastops.features.context import temperature_anomaly, velocity_labels
+from forecastops.features.grid import rolling, shift, wide
+from forecastops.features.split import assign_splits
+
+KEY = ["store_id", "product_id"]
+WEEKS_PER_YEAR = 365.25 / 7
+
+
+def build_features(
+    table: pd.DataFrame, cfg: FeaturesConfig, segments: SegmentsConfig, train: TrainConfig
+) -> pd.DataFrame:
+    """All regions' model matrix: features, target, split, velocity and segment per row."""
+    h = train.horizon_weeks
+    df = table.sort_values([*KEY, "week_start"], kind="stable").reset_index(drop=True)
+    target = df[cfg.target].astype(float)
+    if cfg.clip_target_min is not None:
+        target = target.clip(lower=cfg.clip_target_min)
+    df["target"] = target.where(~df["is_future"].astype(bool))
+    df["split"] = assign_splits(df["week_start"], df["is_future"].astype(bool), train)
+
+    first_week = df["week_start"].min()
+    week_idx = ((df["week_start"] - first_week).dt.days // 7).astype(int)
+    n_weeks = int(week_idx.max()) + 1
+    df["_sid"] = df.groupby(KEY, sort=False).ngroup()
+    y = wide(df, "target", week_idx, n_weeks)
+    rows, cols = df["_sid"].to_numpy(), week_idx.to_numpy()
+
+    known = shift(y, h)  # the latest week known when forecasting h weeks ahead
+    for offset in cfg.lag_offsets:
+        df[f"lag_{h + offset}"] = shift(y, h + offset)[rows, cols]
+    for w in cfg.rolling_windows:
+        df[f"rmean_{w}"] = rolling(known, w, "mean")[rows, cols]
+    # Everything known so far: what the historical-average baseline forecasts, as an input.
+    count = np.cumsum(~np.isnan(known), axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        df["rmean_all"] = (np.nancumsum(known, axis=1) / np.where(count > 0, count, np.nan))[
+            rows, cols
+        ]
+    w = cfg.dispersion_window
+    df["rstd"] = rolling(known, w, "std")[rows, cols]
+    is_zero = np.where(np.isnan(known), np.nan, (known <= 0).astype(float))
+    df["zero_share"] = rolling(is_zero, w, "mean")[rows, cols]
+    df["level"] = df[f"rmean_{cfg.level_window}"]
+
+    series_start = df.groupby("_sid")["week_start"].transform("min")
+    age = (df["week_start"] - series_start).dt.days // 7
+    df["age_weeks"] = age.clip(upper=cfg.age_cap_weeks).astype(float)
+    woy = df["week_start"].dt.isocalendar().week.astype(int).clip(upper=52)  # ISO week 53 -> 52
+    df["week_of_year"] = woy.astype(str)
+    angle = 2 * np.pi * woy.to_numpy() / WEEKS_PER_YEAR
+    df["woy_sin"], df["woy_cos"] = np.sin(angle), np.cos(angle)
+    df["woy_sin2"], df["woy_cos2"] = np.sin(2 * angle), np.cos(2 * angle)
+
+    event = wide(df, "is_event_week", week_idx, n_weeks)
+    df["event_next_week"] = np.nan_to_num(shift(event, -1)[rows, cols])
+    df["event"] = df["event_names"].fillna("").str.split("|").str[0].replace("", "none")
+    promo = wide(df, "promo_discount", week_idx, n_weeks)
+    df["promo_prev"] = np.nan_to_num(shift(promo, 1)[rows, cols])
+    df["temp_anomaly"] = temperature_anomaly(df)
+
+    df["velocity"] = velocity_labels(df, segments)
+    df["segment"] = df["region"] + "/" + df["store_format"] + "/" + df["velocity"]
+    keep = [
+        "region",
+        "store_format",
+        "velocity",
+        "segment",
+        "zip",
+        *KEY,
+        "week_start",
+        "split",
+        "target",
+        "level",
+        *[c for c in cfg.categoricals if c not in KEY],
+    ]
+    out = df[list(dict.fromkeys(keep + numeric_columns(cfg, h)))]
+    return out.copy()

@@ -1,0 +1,26 @@
+"""The time-based train / val / test split, decided once for every region."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from forecastops.config.sections.train import TrainConfig
+from forecastops.errors import ForecastopsError
+
+
+def assign_splits(weeks: pd.Series, is_future: pd.Series, train: TrainConfig) -> pd.Series:
+    """Time-based split on the last history week: test = most recent weeks, then val, then train."""
+    history = weeks[~is_future]
+    if history.empty:
+        raise ForecastopsError("featurize: the table has no history rows")
+    last = history.max()
+    test_start = last - pd.Timedelta(weeks=train.split.test_weeks - 1)
+    val_start = test_start - pd.Timedelta(weeks=train.split.val_weeks)
+    train_start = val_start - pd.Timedelta(weeks=train.split.history_weeks)
+    split = np.select(
+        [is_future, weeks >= test_start, weeks >= val_start, weeks >= train_start],
+        ["future", "test", "val", "train"],
+        default="warmup",
+    )
+    return pd.Series(split, index=weeks.index, dtype="string")

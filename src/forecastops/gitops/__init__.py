@@ -1,0 +1,1 @@
+"""The Git side: model registry (GTO tags), release gate, reports for pull requests, smoke runs."""

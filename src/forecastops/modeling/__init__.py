@@ -1,0 +1,1 @@
+"""Models: the design matrix, LASSO, the embedding network, baselines and the fitted ensemble."""

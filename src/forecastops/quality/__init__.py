@@ -1,0 +1,1 @@
+"""How good a forecast is: metrics, the pass/fail gate, and the plots that show them."""
