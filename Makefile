@@ -12,8 +12,8 @@ export PATH := $(abspath $(BIN)):$(PATH)
 .PHONY: install params params-check data run test lint pytest smoke bench clean
 .DEFAULT_GOAL := help
 
-help:
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
+help: ## list the targets (this)
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort | expand -t 20
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -53,7 +53,7 @@ run: data params-check ## run the whole pipeline on the default data (dvc repro)
 lint: install ## pre-commit hooks: ruff, ruff-format, workflow schema, zizmor, params drift
 	pre-commit run --all-files --show-diff-on-failure
 
-pytest: install
+pytest: install ## the test suite (code, data, model)
 	pytest
 
 test: lint pytest ## lint + the whole test suite
@@ -64,7 +64,7 @@ smoke: install ## the real DVC pipeline on the committed sample (env=local)
 bench: install ## measure the full pipeline (time, peak memory) -> reports/benchmark.json
 	python scripts/benchmark.py
 
-clean:
+clean: ## remove local pipeline outputs (.smoke, artifacts, models, outputs)
 	rm -rf .smoke artifacts models outputs
 
 -include make/*.mk

@@ -57,3 +57,55 @@ def test_cli_entry_point_lists_stages():
     )
     for stage in ("condition", "validate", "featurize", "train", "evaluate", "score"):
         assert stage in out.stdout
+
+
+def _choices() -> list[str]:
+    """Every ``conf/<group>/<choice>.yaml`` of the pipeline's composition, as an override."""
+    groups = [d for d in (REPO / "conf").iterdir() if d.is_dir() and d.name != "synth"]
+    return sorted(f"{g.name}={f.stem}" for g in groups for f in g.glob("*.yaml"))
+
+
+@pytest.mark.parametrize("choice", _choices())
+def test_every_config_choice_composes_and_validates(choice):
+    """compose() validates every section against its typed schema (unknown keys refused)."""
+    params = config_compose.compose([choice], REPO / "conf")
+    typed = config_compose.validate(params)
+    assert set(typed.region_models()) == set(params["segments"]["regions"])
+
+
+@pytest.mark.parametrize("env", ["local", "dev", "prod"])
+@pytest.mark.parametrize("data", ["default", "walmart"])
+def test_every_env_composes_with_every_company(env, data):
+    config_compose.compose([f"env={env}", f"data={data}"], REPO / "conf")
+
+
+@pytest.mark.parametrize(
+    ("override", "key"),
+    [
+        ("model.nn.epochs=abc", "model.nn.epochs"),
+        ("model.lasso.alpha=-1", "model.lasso.alpha"),
+        ("+model.nn.epoch=3", "model.nn.epoch"),
+        ("model.nn.epoch=3", "model.nn.epoch"),
+        ("+segments.all_regions.texas.model.nn.dropout=2", "nn.dropout"),
+        ("+segments.all_regions.texas.model.lasso.alpah=1", "lasso.alpah"),
+        ("train.split.test_weeks=0", "train.split.test_weeks"),
+        ("+validation.no_such_rule.action=fail", "validation.no_such_rule"),
+    ],
+)
+def test_config_mistakes_fail_at_compose_with_one_line_naming_the_key(
+    override, key, tmp_path, capsys, monkeypatch
+):
+    monkeypatch.chdir(REPO)
+    out = tmp_path / "params.yaml"
+    assert cli.main(["params", override, "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert key in err and len(err.strip().splitlines()) == 1, err
+    assert not out.exists()
+
+
+def test_generator_settings_stay_out_of_params():
+    """The generator is a tool, not a stage: params.yaml (what stages read) has no synth section,
+    and `forecastops generate` composes it with the pipeline's rules."""
+    assert "synth" not in config_compose.compose([], REPO / "conf")
+    full = config_compose.compose_raw([], REPO / "conf", config_name="generate")
+    assert full["synth"]["velocity_threshold"] == full["segments"]["velocity"]["threshold"]

@@ -76,6 +76,8 @@ def fit_segment(
 ) -> tuple[pd.DataFrame, dict]:
     """Fit one segment, save its models in ``out_dir`` and return test predictions and its summary."""
     started = time.perf_counter()
+    # A canonical row order: mini-batches and float sums then do not depend on the caller's order.
+    rows = rows.sort_values(["store_id", "product_id", "week_start"], kind="stable")
     torch.set_num_threads(train_cfg.torch_threads)
     seed = seed_everything(train_cfg.seed, segment)
     device = resolve_device(train_cfg.device)
