@@ -15,7 +15,9 @@ import yaml
 from forecastops import cli
 from forecastops.config.load import section
 from forecastops.errors import ForecastopsError
-from forecastops_synth import generate as synth
+from forecastops_synth.calendar import easter, event_date, nth_weekday
+from forecastops_synth.config import EventSpec, SynthConfig
+from forecastops_synth.generate import generate, load_config
 
 REPO = Path(__file__).resolve().parents[2]
 CONF = REPO / "conf"
@@ -33,8 +35,8 @@ def _files(root: Path) -> dict[str, bytes]:
 
 
 @pytest.fixture(scope="module")
-def sample_cfg() -> synth.SynthConfig:
-    return synth.load_config(["synth=sample"], CONF)
+def sample_cfg() -> SynthConfig:
+    return load_config(["synth=sample"], CONF)
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +44,7 @@ def generated(tmp_path_factory, sample_cfg) -> tuple[Path, Path]:
     a = tmp_path_factory.mktemp("a") / "sample"
     b = tmp_path_factory.mktemp("b") / "sample"
     assert cli.main(["generate", "synth=sample", "--conf", str(CONF), "--out", str(a)]) == 0
-    synth.generate(sample_cfg, b)
+    generate(sample_cfg, b)
     return a, b
 
 
@@ -91,14 +93,14 @@ def test_sample_is_small():
 def test_config_is_validated(sample_cfg):
     bad = sample_cfg.model_dump(mode="json") | {"start_week": "2023-01-03"}
     with pytest.raises(ForecastopsError, match="Monday"):
-        section({"synth": bad}, "synth", synth.SynthConfig)
+        section({"synth": bad}, "synth", SynthConfig)
     bad = sample_cfg.model_dump(mode="json") | {"include_regions": ["atlantis"]}
     with pytest.raises(ForecastopsError, match="atlantis"):
-        section({"synth": bad}, "synth", synth.SynthConfig)
+        section({"synth": bad}, "synth", SynthConfig)
 
 
 def test_default_config_shape():
-    cfg = synth.load_config([], CONF)
+    cfg = load_config([], CONF)
     assert cfg.start_week == dt.date(2017, 1, 2) and cfg.end_week == dt.date(2026, 11, 16)
     ids = list(yaml.safe_load((CONF / "segments" / "default.yaml").read_text())["all_regions"])
     assert cfg.region_ids() == ids
@@ -107,15 +109,15 @@ def test_default_config_shape():
 
 # ---- calendar ------------------------------------------------------------------------------------
 def test_moving_holidays():
-    assert synth.easter(2024) == dt.date(2024, 3, 31)
-    assert synth.easter(2025) == dt.date(2025, 4, 20)
-    assert synth.easter(2019) == dt.date(2019, 4, 21)
-    assert synth.nth_weekday(2026, 11, 3, 4) == dt.date(2026, 11, 26)  # Thanksgiving
-    assert synth.nth_weekday(2025, 5, 0, -1) == dt.date(2025, 5, 26)  # Memorial Day
-    assert synth.nth_weekday(2024, 9, 0, 1) == dt.date(2024, 9, 2)  # Labor Day
-    sb = synth.EventSpec(name="sb", rule="superbowl")
-    assert synth.event_date(sb, 2020) == dt.date(2020, 2, 2)
-    assert synth.event_date(sb, 2024) == dt.date(2024, 2, 11)
+    assert easter(2024) == dt.date(2024, 3, 31)
+    assert easter(2025) == dt.date(2025, 4, 20)
+    assert easter(2019) == dt.date(2019, 4, 21)
+    assert nth_weekday(2026, 11, 3, 4) == dt.date(2026, 11, 26)  # Thanksgiving
+    assert nth_weekday(2025, 5, 0, -1) == dt.date(2025, 5, 26)  # Memorial Day
+    assert nth_weekday(2024, 9, 0, 1) == dt.date(2024, 9, 2)  # Labor Day
+    sb = EventSpec(name="sb", rule="superbowl")
+    assert event_date(sb, 2020) == dt.date(2020, 2, 2)
+    assert event_date(sb, 2024) == dt.date(2024, 2, 11)
 
 
 # ---- layout (docs/contracts.md) -----------------------------------------------------------------
