@@ -5,14 +5,29 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
+import yaml
 
 from conftest import commit_files, git, metrics
 from forecastops import cli
-from forecastops.gitops import registry, release
+from forecastops.config.compose import compose, dump
+from forecastops.config.load import section
+from forecastops.config.sections.env import ReleaseGate
+from forecastops.config.sections.evaluate import EvaluateConfig
+from forecastops.errors import ForecastopsError
+from forecastops.gitops.registry.assign import assign, register
+from forecastops.gitops.registry.holder import active_assignment, rollback_target
+from forecastops.gitops.registry.settings import load_settings
+from forecastops.gitops.registry.tags import registered_versions, stage_history
+from forecastops.gitops.registry.verdict import validation_verdict
+from forecastops.gitops.registry.versions import next_version
+from forecastops.gitops.release.gate import check_gate
+
+REPO = Path(__file__).resolve().parents[2]
+# the release env, trimmed to the two regions the fixtures train
+PROD_OVERRIDES = ["env=prod", "segments.include=[northeast,texas]"]
 
 PASSING = {"passed": True, "failures": [], "env": "prod"}
 FAILING = {
@@ -22,6 +37,23 @@ FAILING = {
     "failing_segments": ["texas/small/slow"],
 }
 REPORT = "reports/release_validation.json"
+
+
+@pytest.fixture(scope="module")
+def prod_params() -> dict:
+    return compose(PROD_OVERRIDES, REPO / "conf")
+
+
+@pytest.fixture
+def git_repo(git_repo: Path, prod_params: dict) -> Path:
+    """conftest's repository with a params.yaml composed from conf/ (untracked, like a generated
+    one): the registry and release commands read their sections from it."""
+    (git_repo / "params.yaml").write_text(dump(prod_params))
+    return git_repo
+
+
+def prod_holder() -> dict | None:
+    return active_assignment(".", "forecaster", "prod")
 
 
 def tags(repo: Path, remote: bool = False) -> set[str]:
@@ -83,11 +115,11 @@ def test_register_promote_refuse_rollback_which(git_repo, capsys):
     c4 = release_commit(git_repo, "4", PASSING)
     assert fo("registry", "register", "--release-branch", "release/1.3", "--push") == 0
     assert fo("registry", "promote", "--push") == 0  # HEAD's version
-    assert registry.which(".", "forecaster", "prod")["version"] == "v1.3.0"
+    assert prod_holder()["version"] == "v1.3.0"
 
     # rollback: back to the version that held prod before (v1.0.0, not the refused v1.1.0)
     assert fo("registry", "rollback", "--push") == 0
-    held = registry.which(".", "forecaster", "prod")
+    held = prod_holder()
     assert (held["version"], held["commit"]) == ("v1.0.0", c1)
     assert held["tag"] in tags(git_repo, remote=True)
     assert "rollback from v1.3.0 to v1.0.0" in git(
@@ -97,12 +129,12 @@ def test_register_promote_refuse_rollback_which(git_repo, capsys):
     capsys.readouterr()
     assert fo("registry", "rollback") == 2
     assert "no earlier version" in capsys.readouterr().err
-    assert registry.which(".", "forecaster", "prod")["version"] == "v1.0.0"
+    assert prod_holder()["version"] == "v1.0.0"
     # rollback to an explicit version that never passed validation is refused
     assert fo("registry", "rollback", "--to", "v1.1.0") == 2
     # an explicit --to a validated version is fine (forward again)
     assert fo("registry", "rollback", "--to", "v1.3.0") == 0
-    assert registry.which(".", "forecaster", "prod")["commit"] == c4
+    assert prod_holder()["commit"] == c4
 
     capsys.readouterr()
     assert fo("registry", "list", "--json") == 0
@@ -134,14 +166,14 @@ def test_check_ref_refuses_a_prod_tag_without_passing_validation(git_repo, capsy
     release_commit(git_repo, "1", PASSING)
     assert fo("registry", "register", "--version", "1.0.0") == 0
     assert fo("registry", "promote", "v1.0.0") == 0
-    settings = registry.load_settings()
+    settings = load_settings()
     for name, verdict, version, reason in [
         ("2", None, "v1.1.0", "no reports/release_validation.json"),
         ("3", FAILING, "v1.2.0", "release validation failed"),
     ]:
         release_commit(git_repo, name, verdict, mape=0.9)
         assert fo("registry", "register", "--version", version) == 0
-        tag = registry.assign(".", settings, version, "prod", check_validation=False)
+        tag = assign(".", settings, version, "prod", check_validation=False)
         capsys.readouterr()
         assert fo("registry", "check-ref", f"refs/tags/{tag}", "--out", "d.json") == 2
         err = capsys.readouterr().err
@@ -149,7 +181,7 @@ def test_check_ref_refuses_a_prod_tag_without_passing_validation(git_repo, capsy
     assert not Path("d.json").exists()
     # rolling back to the validated version makes a deployable tag again
     assert fo("registry", "rollback", "--to", "v1.0.0") == 0
-    held = registry.which(".", "forecaster", "prod")
+    held = prod_holder()
     assert fo("registry", "check-ref", held["tag"], "--out", "d.json") == 0
     assert json.loads(Path("d.json").read_text())["version"] == "v1.0.0"
 
@@ -157,7 +189,7 @@ def test_check_ref_refuses_a_prod_tag_without_passing_validation(git_repo, capsy
 def test_promote_twice_is_a_noop(git_repo, capsys):
     release_commit(git_repo, "1", PASSING)
     assert fo("registry", "register") == 0
-    assert registry.versions(".", "forecaster")[0]["version"] == "v0.1.0"
+    assert registered_versions(".", "forecaster")[0]["version"] == "v0.1.0"
     assert fo("registry", "promote") == 0
     n = len(tags(git_repo))
     assert fo("registry", "promote") == 0
@@ -166,45 +198,46 @@ def test_promote_twice_is_a_noop(git_repo, capsys):
 
 
 def test_next_version_from_release_branch(git_repo):
-    assert registry.next_version(".", "forecaster", "release/2.4") == "v2.4.0"
+    assert next_version(".", "forecaster", "release/2.4") == "v2.4.0"
     release_commit(git_repo, "1", PASSING)
-    registry.register(".", registry.load_settings(), version="v2.4.0")
-    assert registry.next_version(".", "forecaster", "refs/heads/release/2.4") == "v2.4.1"
-    assert registry.next_version(".", "forecaster", "release/2.5") == "v2.5.0"
+    register(".", load_settings(), version="v2.4.0")
+    assert next_version(".", "forecaster", "refs/heads/release/2.4") == "v2.4.1"
+    assert next_version(".", "forecaster", "release/2.5") == "v2.5.0"
     with pytest.raises(Exception, match=r"release/X\.Y"):
-        registry.next_version(".", "forecaster", "feature/x")
+        next_version(".", "forecaster", "feature/x")
 
 
-def test_settings_from_params(tmp_path):
+def test_settings_from_params_or_composed_conf(tmp_path, monkeypatch, prod_params):
     p = tmp_path / "params.yaml"
-    assert registry.load_settings(p).artifact == "forecaster"  # no file: defaults
-    p.write_text("registry:\n  artifact: demand\n  prod_stage: live\n")
-    s = registry.load_settings(p)
+    monkeypatch.chdir(REPO)  # no params.yaml: conf/ composed, i.e. conf/registry/default.yaml
+    default = yaml.safe_load((REPO / "conf" / "registry" / "default.yaml").read_text())
+    assert load_settings(p).model_dump() == default
+    renamed = ["registry.artifact=demand", "registry.prod_stage=live"]
+    p.write_text(dump(compose([*PROD_OVERRIDES, *renamed], REPO / "conf")))
+    s = load_settings(p)
     assert (s.artifact, s.prod_stage, s.remote) == ("demand", "live", "origin")
-    p.write_text("registry:\n  artefact: typo\n")
-    with pytest.raises(Exception, match="unknown keys"):
-        registry.load_settings(p)
+    p.write_text(dump({**prod_params, "registry": {**prod_params["registry"], "artefact": "x"}}))
+    with pytest.raises(ForecastopsError, match=r"registry\.artefact"):
+        load_settings(p)
+    p.unlink()
+    monkeypatch.chdir(tmp_path)  # neither params.yaml nor conf/: a clear error
+    with pytest.raises(
+        ForecastopsError, match=r"params\.yaml not found, and conf/ cannot be composed"
+    ):
+        load_settings(p)
 
 
-def test_settings_file_matches_defaults():
-    import yaml
-
-    conf = Path(__file__).resolve().parents[2] / "conf" / "registry" / "default.yaml"
-    assert yaml.safe_load(conf.read_text()) == registry.DEFAULTS
+def test_dvc_yaml_declares_the_registry_artifact(prod_params):
+    """DVC's model registry convention: dvc.yaml's ``artifacts:`` declares the model GTO tags,
+    under the name the ``registry`` section gives."""
+    declared = yaml.safe_load((REPO / "dvc.yaml").read_text(encoding="utf-8"))["artifacts"]
+    model = declared[prod_params["registry"]["artifact"]]
+    assert (model["type"], model["path"]) == ("model", "models") and model["desc"]
 
 
 # ----------------------------------------------------------------------------- release validate
-PARAMS = """\
-segments:
-  regions: {northeast: {}, texas: {}}
-env:
-  name: prod
-  gate: {metric: mape, threshold: 0.45, max_regression: 0.02, min_pass_fraction: 1.0}
-"""
-
-
 def _workspace(root: Path, seg_mapes: dict[str, float], dv_passed: bool = True) -> None:
-    (root / "params.yaml").write_text(PARAMS)
+    """The pulled pipeline outputs release validate reads (params.yaml: the fixture's, prod env)."""
     (root / "reports").mkdir(exist_ok=True)
     (root / "reports" / "metrics.json").write_text(json.dumps(metrics(seg_mapes)))
     (root / "reports" / "data_validation.json").write_text(
@@ -217,15 +250,17 @@ def _workspace(root: Path, seg_mapes: dict[str, float], dv_passed: bool = True) 
         (root / "models" / region / "segments.json").write_text("{}")
 
 
-def test_check_gate_thresholds_and_regression():
-    gate = {"metric": "mape", "threshold": 0.45, "max_regression": 0.02, "min_pass_fraction": 0.5}
+def test_check_gate_thresholds_and_regression(prod_params):
+    evaluate = section(prod_params, "evaluate", EvaluateConfig)  # mape <= 0.45 passes
+    assert (evaluate.pass_metric, evaluate.pass_threshold) == ("mape", 0.45)
+    gate = ReleaseGate(max_regression=0.02, min_pass_fraction=0.5)
     cand = metrics({"a/large/fast": 0.30, "b/large/fast": 0.50})
-    res = release.check_gate(cand, gate)
+    res = check_gate(cand, evaluate, gate)
     assert res["passed"] and res["failing_segments"] == ["b/large/fast"]
-    res = release.check_gate(cand, {**gate, "min_pass_fraction": 1.0})
-    assert not res["passed"] and "b/large/fast (mape=0.5000)" in res["failures"][0]
+    res = check_gate(cand, evaluate, gate.model_copy(update={"min_pass_fraction": 1.0}))
+    assert not res["passed"] and "b/large/fast (mape=0.5000 ≤ 0.45: fail)" in res["failures"][0]
     prod = metrics({"a/large/fast": 0.25, "b/large/fast": 0.49})
-    res = release.check_gate(cand, gate, prod)
+    res = check_gate(cand, evaluate, gate, prod)
     assert [r["segment"] for r in res["regressions"]] == ["a/large/fast", "overall"]
     assert not res["passed"] and "regression vs prod" in res["failures"][-1]
 
@@ -304,7 +339,7 @@ def test_promote_and_check_ref_refuse_a_report_carried_past_its_commit(git_repo,
     # the `release record` commit (only adds the report) is accepted
     assert fo("registry", "register", "--version", "v1.0.0") == 0
     assert fo("registry", "promote", "v1.0.0") == 0
-    ok, reason = registry.validation_verdict(".", recorded, registry.load_settings())
+    ok, reason = validation_verdict(".", recorded, load_settings())
     assert ok and validated[:10] in reason
     stale = commit_files(git_repo, {"model.txt": "changed after validation"}, "later change")
     assert json.loads(git(git_repo, "show", f"{stale}:{REPORT}"))["passed"] is True
@@ -314,9 +349,9 @@ def test_promote_and_check_ref_refuse_a_report_carried_past_its_commit(git_repo,
     err = capsys.readouterr().err
     assert "refusing to assign prod to forecaster@v1.1.0" in err
     assert f"validated commit {validated[:10]}" in err and "model.txt" in err
-    assert registry.which(".", "forecaster", "prod")["version"] == "v1.0.0"
+    assert prod_holder()["version"] == "v1.0.0"
     # a prod tag made by hand for it does not deploy either
-    tag = registry.assign(".", registry.load_settings(), "v1.1.0", "prod", check_validation=False)
+    tag = assign(".", load_settings(), "v1.1.0", "prod", check_validation=False)
     capsys.readouterr()
     assert fo("registry", "check-ref", f"refs/tags/{tag}", "--out", "d.json") == 2
     err = capsys.readouterr().err
@@ -330,23 +365,23 @@ def test_report_must_name_an_ancestor_as_validated_commit(git_repo, capsys):
     elsewhere = commit_files(git_repo, {"model.txt": "other branch"}, "other")
     git(git_repo, "checkout", "-q", "main")
     commit_files(git_repo, {"model.txt": "main"}, "release")
-    settings = registry.load_settings()
+    settings = load_settings()
     # validated on another branch: not an ancestor
     head = record_report(git_repo, PASSING, validated=elsewhere)
-    ok, reason = registry.validation_verdict(".", head, settings)
+    ok, reason = validation_verdict(".", head, settings)
     assert not ok and "not an ancestor" in reason
     # an ancestor, but with changes since (model.txt)
     head = record_report(git_repo, PASSING, validated=base)
-    ok, reason = registry.validation_verdict(".", head, settings)
+    ok, reason = validation_verdict(".", head, settings)
     assert not ok and "changed since: model.txt" in reason
     # no validated_commit at all (or not a commit hash)
     for bad in ({}, {"validated_commit": "HEAD"}):
         head = commit_files(git_repo, {REPORT: {**PASSING, **bad}}, "no commit named")
-        ok, reason = registry.validation_verdict(".", head, settings)
+        ok, reason = validation_verdict(".", head, settings)
         assert not ok and "names no validated_commit" in reason
     # a hash that is not in the repository
     head = commit_files(git_repo, {REPORT: {**PASSING, "validated_commit": "0" * 40}}, "unknown")
-    ok, reason = registry.validation_verdict(".", head, settings)
+    ok, reason = validation_verdict(".", head, settings)
     assert not ok and "not in this repository" in reason
 
 
@@ -379,7 +414,7 @@ def test_same_second_tags_ordered_by_counter(git_repo, capsys):
     when = "2024-05-01T12:00:00+00:00"
     hand_tag(git_repo, "forecaster#prod#9", c1, when)
     hand_tag(git_repo, "forecaster#prod#10", c2, when)
-    held = registry.which(".", "forecaster", "prod")
+    held = prod_holder()
     assert (held["version"], held["commit"], held["tag"]) == ("v1.1.0", c2, "forecaster#prod#10")
     capsys.readouterr()
     assert fo("registry", "check-ref", "refs/tags/forecaster#prod#10", "--out", "d.json") == 0
@@ -389,11 +424,11 @@ def test_same_second_tags_ordered_by_counter(git_repo, capsys):
     assert fo("registry", "promote", "v1.1.0") == 0
     assert "already in prod (forecaster#prod#10)" in capsys.readouterr().out
     # release validate compares with the same holder
-    info = registry.active_assignment(".", "forecaster", "prod")
+    info = active_assignment(".", "forecaster", "prod")
     assert info == held
     # rollback goes to v1.0.0 with the next counter, and that tag is then the active one
     assert fo("registry", "rollback") == 0
-    held = registry.which(".", "forecaster", "prod")
+    held = prod_holder()
     assert (held["version"], held["tag"]) == ("v1.0.0", "forecaster#prod#11")
 
 
@@ -406,9 +441,8 @@ def test_unassignment_tag_withdraws_a_version(git_repo, capsys):
     release_commit(git_repo, "2", PASSING)
     assert fo("registry", "register", "--version", "v2.0.0") == 0
     assert fo("registry", "promote", "v2.0.0") == 0
-    registry._wait_past(int(time.time()))
     api.unassign(".", "forecaster", version="v2.0.0", stage="prod")  # forecaster#prod!#3
-    held = registry.which(".", "forecaster", "prod")
+    held = prod_holder()
     assert (held["version"], held["tag"]) == ("v1.0.0", "forecaster#prod#1")
     capsys.readouterr()
     assert fo("registry", "check-ref", "forecaster#prod#2") == 2
@@ -416,7 +450,7 @@ def test_unassignment_tag_withdraws_a_version(git_repo, capsys):
     # nothing held prod before v1.0.0; the unassigned v2.0.0 is not brought back
     assert fo("registry", "rollback") == 2
     assert "no earlier version" in capsys.readouterr().err
-    assert registry.which(".", "forecaster", "prod")["version"] == "v1.0.0"
+    assert prod_holder()["version"] == "v1.0.0"
 
 
 def promote_versions(repo: Path, *versions: str) -> None:
@@ -428,7 +462,7 @@ def promote_versions(repo: Path, *versions: str) -> None:
 
 def test_successive_rollbacks_walk_back(git_repo, capsys):
     promote_versions(git_repo, "v1.0.0", "v2.0.0", "v3.0.0")
-    held = lambda: registry.which(".", "forecaster", "prod")["version"]  # noqa: E731
+    held = lambda: prod_holder()["version"]  # noqa: E731
     assert fo("registry", "rollback") == 0 and held() == "v2.0.0"
     assert fo("registry", "rollback") == 0 and held() == "v1.0.0"  # not back to v3.0.0
     capsys.readouterr()
@@ -455,11 +489,10 @@ def test_rollback_skips_unassigned_versions(git_repo):
     from gto import api
 
     promote_versions(git_repo, "v1.0.0", "v2.0.0", "v3.0.0")
-    registry._wait_past(int(time.time()))
     api.unassign(".", "forecaster", version="v2.0.0", stage="prod")  # withdrawn, v3.0.0 still holds
-    assert registry.which(".", "forecaster", "prod")["version"] == "v3.0.0"
+    assert prod_holder()["version"] == "v3.0.0"
     assert fo("registry", "rollback") == 0
-    assert registry.which(".", "forecaster", "prod")["version"] == "v1.0.0"
+    assert prod_holder()["version"] == "v1.0.0"
 
 
 def test_rollback_target_walks_past_rolled_back_versions(git_repo):
@@ -468,11 +501,11 @@ def test_rollback_target_walks_past_rolled_back_versions(git_repo):
     release_commit(git_repo, "4", PASSING)
     assert fo("registry", "register", "--version", "v4.0.0") == 0
     assert fo("registry", "promote", "v4.0.0") == 0
-    history = registry.stage_history(".", "forecaster", "prod")
-    assert registry.rollback_target(history) == ("v4.0.0", "v2.0.0")
+    history = stage_history(".", "forecaster", "prod")
+    assert rollback_target(history) == ("v4.0.0", "v2.0.0")
     assert fo("registry", "rollback") == 0  # v4 -> v2
-    history = registry.stage_history(".", "forecaster", "prod")
-    assert registry.rollback_target(history) == ("v2.0.0", "v1.0.0")
+    history = stage_history(".", "forecaster", "prod")
+    assert rollback_target(history) == ("v2.0.0", "v1.0.0")
 
 
 # ----------------------------------------------------------------------- tags from the remote
@@ -486,15 +519,15 @@ def test_promote_fetches_tags_made_elsewhere(git_repo, tmp_path, capsys):
     git(git_repo, "push", "-q", "origin", "main")
     other = tmp_path / "other"
     subprocess.run(["git", "clone", "-q", str(tmp_path / "origin.git"), str(other)], check=True)
-    settings = registry.load_settings()
-    assert registry.assign(other, settings, "v1.0.0", "prod", push=True) == "forecaster#prod#1"
+    settings = load_settings()
+    assert assign(other, settings, "v1.0.0", "prod", push=True) == "forecaster#prod#1"
     assert "forecaster#prod#1" not in tags(git_repo)
     assert fo("registry", "promote", "v1.1.0", "--push") == 0
     assert {"forecaster#prod#1", "forecaster#prod#2"} <= tags(git_repo, remote=True)
-    assert registry.which(".", "forecaster", "prod")["tag"] == "forecaster#prod#2"
+    assert prod_holder()["tag"] == "forecaster#prod#2"
     # offline: a warning, and the decision from local tags
     git(git_repo, "remote", "set-url", "origin", str(tmp_path / "gone.git"))
     capsys.readouterr()
     assert fo("registry", "rollback") == 0
     assert "could not fetch tags from origin" in capsys.readouterr().err
-    assert registry.which(".", "forecaster", "prod")["version"] == "v1.0.0"
+    assert prod_holder()["version"] == "v1.0.0"
