@@ -1,7 +1,5 @@
 """End-to-end PR rehearsal: change one region's setting in conf/, rerun the smoke pipeline, and the
 PR comment shows that region's segments changed and every other region unchanged.
-
-Enabled once `forecastops smoke` exists (the lead wires it up); until then it skips with a reason.
 """
 
 from __future__ import annotations
@@ -16,14 +14,18 @@ from pathlib import Path
 import pytest
 import yaml
 
+from forecastops.config.load import load_params, section
+from forecastops.config.sections.evaluate import EvaluateConfig
+from forecastops.gitops.report.diff import diff_metrics
+
 ROOT = Path(__file__).resolve().parents[2]
 REGION = "texas"
 pytestmark = pytest.mark.slow
 
 
 def _smoke_available() -> str | None:
-    if importlib.util.find_spec("forecastops.smoke") is None:
-        return "forecastops smoke is not implemented yet (src/forecastops/smoke.py missing)"
+    if importlib.util.find_spec("forecastops.gitops.smoke") is None:
+        return "forecastops smoke is missing (src/forecastops/gitops/smoke.py)"
     if not (ROOT / "dvc.yaml").is_file():
         return "dvc.yaml missing"
     if not (ROOT / "tests" / "data" / "sample").is_dir():
@@ -93,8 +95,6 @@ def test_one_region_change_shows_only_that_region(tmp_path):
     out = fo(repo, "report", "pr", "--base", "main", "--out", "reports/pr_comment.md")
     assert out.returncode == 0, out.stderr
     md = (repo / "reports" / "pr_comment.md").read_text()
-    from forecastops.gitops.report import Gate, diff_metrics
-
     head = json.loads((repo / "reports" / "smoke" / "metrics.json").read_text())
     shown = subprocess.run(
         ["git", "show", "main:reports/smoke/metrics.json"],
@@ -104,7 +104,8 @@ def test_one_region_change_shows_only_that_region(tmp_path):
         check=True,
     )
     base = json.loads(shown.stdout)
-    diff = diff_metrics(base, head, Gate())
+    evaluate = section(load_params(repo / "params.yaml"), "evaluate", EvaluateConfig)
+    diff = diff_metrics(base, head, evaluate)
     changed = {r.key.split("/")[0] for r in diff.segments if r.status == "changed"}
     assert changed == {REGION}, md
     assert all(r.key.startswith(REGION + "/") for r in diff.segments if r.status != "unchanged")

@@ -7,21 +7,24 @@ import json
 
 from conftest import commit_files, metrics
 from forecastops import cli
-from forecastops.gitops.report import (
-    Gate,
-    build_diff_markdown,
-    build_pr_markdown,
-    build_validation_markdown,
-    diff_metrics,
-    find_plots,
-)
+from forecastops.config.sections.evaluate import EvaluateConfig
+from forecastops.gitops.report.diff import diff_metrics
+from forecastops.gitops.report.metrics_md import build_diff_markdown
+from forecastops.gitops.report.plots import find_plots
+from forecastops.gitops.report.pr_comment import build_pr_markdown
+from forecastops.gitops.report.validation_md import build_validation_markdown
 
+PARAMS_YAML = "evaluate:\n  pass_metric: mape\n  pass_threshold: 0.45\n  plots_dir: reports/plots\n"
 SEGS = {
     "northeast/large/fast": 0.30,
     "northeast/small/slow": 0.50,
     "texas/large/fast": 0.20,
     "texas/small/slow": 0.40,
 }
+
+
+def _gate(threshold: float = 0.45, metric: str = "mape") -> EvaluateConfig:
+    return EvaluateConfig(pass_metric=metric, pass_threshold=threshold, plots_dir="reports/plots")
 
 
 def _pair():
@@ -39,7 +42,7 @@ def _pair():
 
 def test_diff_statuses_and_order():
     base, head = _pair()
-    diff = diff_metrics(base, head, Gate("mape", 0.45))
+    diff = diff_metrics(base, head, _gate())
     assert [(r.key, r.status) for r in diff.segments] == [
         ("northeast/small/slow", "changed"),
         ("texas/small/slow", "changed"),
@@ -60,7 +63,7 @@ def test_diff_statuses_and_order():
 
 def test_markdown_changed_first_deltas_flags_and_details():
     base, head = _pair()
-    md = build_diff_markdown(base, head, gate=Gate("mape", 0.45), base_label="main")
+    md = build_diff_markdown(base, head, evaluate=_gate(), base_label="main")
     lines = md.splitlines()
     assert lines[0] == "<!-- forecastops-report: metrics-diff -->"
     assert "`main` → `head`" in lines[1]
@@ -91,17 +94,21 @@ def test_markdown_changed_first_deltas_flags_and_details():
     assert md.count("🟢") >= 1
 
 
-def test_threshold_overrides_passed_flag():
+def test_verdict_recomputed_from_metrics_not_the_flag():
     base = metrics({"a/large/fast": 0.30})
     head = metrics({"a/large/fast": 0.30})
-    strict = Gate("mape", 0.25)
+    strict = _gate(0.25)
     diff = diff_metrics(base, head, strict)
     assert diff.segments[0].status == "unchanged"
-    assert diff.segments[0].head_passed is False
-    md = build_diff_markdown(base, head, gate=strict)
+    assert diff.segments[0].head_passed is False  # the file says passed: true
+    md = build_diff_markdown(base, head, evaluate=strict)
     assert "segments passing: **0/1**" in md
-    # without a threshold, metrics.json's own flag is used
-    assert diff_metrics(base, head, Gate()).segments[0].head_passed is True
+    # a flag that contradicts the metrics is ignored either way; a missing metric fails
+    head["segments"]["a/large/fast"]["passed"] = False
+    assert diff_metrics(base, head, _gate()).segments[0].head_passed is True
+    head["segments"]["a/large/fast"]["mape"] = None
+    row = diff_metrics(base, head, _gate()).segments[0]
+    assert (row.status, row.base_passed, row.head_passed) == ("changed", True, False)
 
 
 def _noisy(m: dict) -> dict:
@@ -117,11 +124,11 @@ def _noisy(m: dict) -> dict:
 def test_float_noise_is_not_a_change():
     base = metrics(SEGS)
     head = _noisy(base)
-    diff = diff_metrics(base, head, Gate("mape", 0.45))
+    diff = diff_metrics(base, head, _gate())
     assert {r.status for r in diff.segments} == {"unchanged"}
     assert diff.overall.status == "unchanged"
     assert diff.changed_segments == []  # so no plots get attached either
-    md = build_diff_markdown(base, head, gate=Gate("mape", 0.45))
+    md = build_diff_markdown(base, head, evaluate=_gate())
     assert f"0 changed, 0 new, 0 removed, {len(SEGS)} unchanged" in md
     assert "+0.0000" not in md and "-0.0000" not in md
     assert "🔴" not in md.split("Deltas are")[0] and "🟢" not in md.split("Deltas are")[0]
@@ -132,9 +139,9 @@ def test_delta_marks_use_display_precision():
     head = _noisy(base)
     seg = head["segments"]["texas/large/fast"]
     seg["rmse_0"] += 0.0001  # smallest visible change: shown and coloured
-    diff = diff_metrics(base, head, Gate("mape", 0.45))
+    diff = diff_metrics(base, head, _gate())
     assert diff.changed_segments == ["texas/large/fast"]
-    md = build_diff_markdown(base, head, gate=Gate("mape", 0.45))
+    md = build_diff_markdown(base, head, evaluate=_gate())
     row = next(ln for ln in md.splitlines() if ln.startswith("| `texas/large/fast`"))
     assert "2.0001 (+0.0001 🔴)" in row
     # the noisy columns of the changed row carry no delta at all
@@ -144,12 +151,12 @@ def test_delta_marks_use_display_precision():
     head["segments"]["texas/large/fast"]["rmse_0"] = (
         base["segments"]["texas/large/fast"]["rmse_0"] - 4e-5
     )
-    assert diff_metrics(base, head).changed_segments == []
+    assert diff_metrics(base, head, _gate()).changed_segments == []
 
 
 def test_no_base_metrics_all_new():
     head = metrics(SEGS)
-    md = build_diff_markdown(None, head, gate=Gate("mape", 0.45))
+    md = build_diff_markdown(None, head, evaluate=_gate())
     assert "no metrics at `base`" in md
     assert md.count("🆕 new") == len(SEGS) + 1  # + overall
     assert "<details>" not in md
@@ -265,12 +272,12 @@ def test_pr_markdown_sections(tmp_path):
     (plots / "texas" / "small_slow.png").write_bytes(b"png")
     (plots / "northeast_small_slow.png").write_bytes(b"png")
     (plots / "northeast_large_fast.png").write_bytes(b"png")
-    found = find_plots(plots, diff_metrics(base, head, Gate("mape", 0.45)).changed_segments)
+    found = find_plots(plots, diff_metrics(base, head, _gate()).changed_segments)
     assert set(found) == {"texas/small/slow", "northeast/small/slow"}
     md = build_pr_markdown(
         base,
         head,
-        gate=Gate("mape", 0.45),
+        evaluate=_gate(),
         validation=_validation(passed=True),
         plots={k: [f"plots/{p.name}" for p in v] for k, v in found.items()},
     )
@@ -284,9 +291,7 @@ def test_cli_diff_git_rev_vs_workspace(git_repo, capsys):
     base, head = _pair()
     commit_files(git_repo, {"reports/metrics.json": base}, "metrics v1")
     (git_repo / "reports" / "metrics.json").write_text(json.dumps(head))
-    (git_repo / "params.yaml").write_text(
-        "evaluate:\n  pass_metric: mape\n  pass_threshold: 0.45\n"
-    )
+    (git_repo / "params.yaml").write_text(PARAMS_YAML)
     rc = cli.main(["report", "diff", "--base", "HEAD", "--out", "reports/diff.md"])
     assert rc == 0
     md = (git_repo / "reports" / "diff.md").read_text()
@@ -303,6 +308,7 @@ def test_cli_pr_comment(git_repo):
     (smoke / "metrics.json").write_text(json.dumps(head))
     (smoke / "data_validation.json").write_text(json.dumps(_validation(passed=False)))
     (smoke / "plots" / "texas_small_slow.png").write_bytes(b"png")
+    (git_repo / "params.yaml").write_text(PARAMS_YAML)
     rc = cli.main(["report", "pr", "--base", "HEAD", "--out", "reports/pr_comment.md"])
     assert rc == 0
     md = (git_repo / "reports" / "pr_comment.md").read_text()
@@ -315,5 +321,26 @@ def test_cli_pr_comment(git_repo):
 def test_cli_missing_rev_is_user_error(git_repo, capsys):
     (git_repo / "reports").mkdir()
     (git_repo / "reports" / "metrics.json").write_text(json.dumps(metrics(SEGS)))
+    (git_repo / "params.yaml").write_text(PARAMS_YAML)
     assert cli.main(["report", "diff", "--base", "nope-branch"]) == 2
-    assert "nope-branch" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "git revision 'nope-branch' not found (fetch it, e.g. fetch-depth: 0)" in err
+
+
+def test_cli_base_without_metrics_shows_all_new(git_repo):
+    (git_repo / "reports").mkdir()
+    (git_repo / "reports" / "metrics.json").write_text(json.dumps(metrics(SEGS)))
+    (git_repo / "params.yaml").write_text(PARAMS_YAML)
+    assert cli.main(["report", "diff", "--base", "HEAD", "--out", "diff.md"]) == 0
+    md = (git_repo / "diff.md").read_text()
+    assert "no metrics at `HEAD" in md and md.count("🆕 new") == len(SEGS) + 1
+
+
+def test_cli_gate_needs_the_evaluate_section(git_repo, capsys):
+    (git_repo / "reports").mkdir()
+    (git_repo / "reports" / "metrics.json").write_text(json.dumps(metrics(SEGS)))
+    assert cli.main(["report", "diff", "--base", "HEAD"]) == 2
+    assert "params.yaml: not found" in capsys.readouterr().err
+    (git_repo / "params.yaml").write_text("evaluate:\n  pass_metric: mape\n")
+    assert cli.main(["report", "diff", "--base", "HEAD"]) == 2
+    assert "evaluate.pass_threshold" in capsys.readouterr().err
