@@ -15,16 +15,19 @@ from forecastops.errors import ForecastopsError
 COMMANDS: dict[str, tuple[str, str]] = {
     "params": ("forecastops.config.command", "compose conf/ into params.yaml"),
     "generate": ("forecastops_synth.generate", "materialise the embedded default raw data"),
-    "condition": ("forecastops.data.condition", "raw sources -> one typed weekly table"),
-    "validate": ("forecastops.data.validate", "data validation rules -> report + cleaned table"),
+    "condition": ("forecastops.data.condition.stage", "raw sources -> one typed weekly table"),
+    "validate": (
+        "forecastops.data.validate.stage",
+        "data validation rules -> report + cleaned table",
+    ),
     "featurize": ("forecastops.features.stage", "weekly table -> per-region model matrices"),
     "train": ("forecastops.stages.train", "fit one region's segment ensembles and baselines"),
     "evaluate": ("forecastops.stages.evaluate", "metrics, pass/fail per segment, plots"),
     "score": ("forecastops.stages.score", "batch forecasts for the next horizon"),
     "smoke": ("forecastops.gitops.smoke", "run the real DVC pipeline on the committed sample"),
-    "report": ("forecastops.gitops.report", "markdown reports (metric diff between revisions)"),
-    "registry": ("forecastops.gitops.registry", "model registry over GTO: list, register, promote"),
-    "release": ("forecastops.gitops.release", "release validation gate"),
+    "report": ("forecastops.gitops.report.cli", "markdown reports (metric diff between revisions)"),
+    "registry": ("forecastops.gitops.registry.cli", "model registry (GTO): versions, stages"),
+    "release": ("forecastops.gitops.release.cli", "release validation gate"),
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 from pathlib import Path
@@ -170,7 +171,6 @@ def base_params() -> dict[str, dict[str, Any]]:
 @pytest.fixture
 def make_params(base_params, tmp_path):
     """Write a params.yaml for the tiny fixtures: ``make_params(data=..., **{dotted: value})``."""
-    import copy
 
     def make(data: str = "default", **overrides: Any) -> Path:
         params = copy.deepcopy(base_params[data])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -12,9 +13,11 @@ import yaml
 
 from forecastops import cli
 from forecastops.config.load import section
-from forecastops.config.sections.data import ColumnSpec, DataConfig, SourceSpec
-from forecastops.data.adapters import load_source
-from forecastops.data.condition import BASE_SCHEMA, TAIL_SCHEMA, condition, standard_columns
+from forecastops.config.sections.data import ColumnSpec, DataConfig, SourceSpec, StoreFormatRule
+from forecastops.data.adapters.load import load_source
+from forecastops.data.condition.stage import condition
+from forecastops.data.condition.store_format import store_formats
+from forecastops.data.table import BASE_SCHEMA, TAIL_SCHEMA, standard_columns
 from forecastops.errors import ForecastopsError
 
 REPO = Path(__file__).resolve().parents[2]
@@ -227,14 +230,19 @@ def test_units_maps_constants_nested_filters(tmp_path):
 
 
 def test_store_format_by_mapping_and_threshold():
-    from forecastops.config.sections.data import StoreFormatRule
-
     m = StoreFormatRule.model_validate(
         {"column": "t", "mapping": {"A": "large"}, "default": "small"}
     )
-    assert m.apply(pd.Series(["A", "B", "C"], dtype="str")).tolist() == ["large", "small", "small"]
+    assert store_formats(m, pd.Series(["A", "B", "C"], dtype="str")).tolist() == [
+        "large",
+        "small",
+        "small",
+    ]
     t = StoreFormatRule.model_validate({"column": "s", "threshold": 25000})
-    assert t.apply(pd.Series(["24999", "25000"], dtype="str")).tolist() == ["small", "large"]
+    assert store_formats(t, pd.Series(["24999", "25000"], dtype="str")).tolist() == [
+        "small",
+        "large",
+    ]
     with pytest.raises(ValueError, match="exactly one"):
         StoreFormatRule.model_validate({"column": "s"})
 
@@ -372,7 +380,7 @@ def test_bad_input_fails_cleanly(case, make_params, raw_default, previous_output
     rc, err = _run_condition(make_params(), raw_default, previous_output, capsys)
     assert rc == 2, err
     for pat in patterns:
-        assert __import__("re").search(pat, err, flags=__import__("re").S), (pat, err)
+        assert re.search(pat, err, flags=re.S), (pat, err)
     assert "Traceback" not in err
     assert previous_output.read_bytes() == b"previous conditioned table"
 

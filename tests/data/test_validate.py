@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from forecastops import cli
 from forecastops.config.compose import compose
 from forecastops.config.sections.validation import ValidationConfig
-from forecastops.data.validate import validate
+from forecastops.data.validate.stage import validate
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -23,6 +23,46 @@ KEY = ["store_id", "product_id"]
 WEEKS_PER_YEAR = 365.25 / 7
 
 
+def _history_features(
+    df: pd.DataFrame,
+    y: np.ndarray,
+    at: tuple[np.ndarray, np.ndarray],
+    cfg: FeaturesConfig,
+    h: int,
+) -> None:
+    """Lags, rolling means, dispersion and the level, all ending ``h`` weeks before the row's week
+    (``at``: each row's series and week index into the series x week matrix ``y``)."""
+    rows, cols = at
+    known = shift(y, h)  # the latest week known when forecasting h weeks ahead
+    for offset in cfg.lag_offsets:
+        df[f"lag_{h + offset}"] = shift(y, h + offset)[rows, cols]
+    for w in cfg.rolling_windows:
+        df[f"rmean_{w}"] = rolling(known, w, "mean")[rows, cols]
+    # Everything known so far: what the historical-average baseline forecasts, as an input.
+    count = np.cumsum(~np.isnan(known), axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        df["rmean_all"] = (np.nancumsum(known, axis=1) / np.where(count > 0, count, np.nan))[
+            rows, cols
+        ]
+    w = cfg.dispersion_window
+    df["rstd"] = rolling(known, w, "std")[rows, cols]
+    is_zero = np.where(np.isnan(known), np.nan, (known <= 0).astype(float))
+    df["zero_share"] = rolling(is_zero, w, "mean")[rows, cols]
+    df["level"] = df[f"rmean_{cfg.level_window}"]
+
+
+def _calendar_features(df: pd.DataFrame, cfg: FeaturesConfig) -> None:
+    """Series age and the week of year (as a category and as two harmonics)."""
+    series_start = df.groupby("_sid")["week_start"].transform("min")
+    age = (df["week_start"] - series_start).dt.days // 7
+    df["age_weeks"] = age.clip(upper=cfg.age_cap_weeks).astype(float)
+    woy = df["week_start"].dt.isocalendar().week.astype(int).clip(upper=52)  # ISO week 53 -> 52
+    df["week_of_year"] = woy.astype(str)
+    angle = 2 * np.pi * woy.to_numpy() / WEEKS_PER_YEAR
+    df["woy_sin"], df["woy_cos"] = np.sin(angle), np.cos(angle)
+    df["woy_sin2"], df["woy_cos2"] = np.sin(2 * angle), np.cos(2 * angle)
+
+
 def build_features(
     table: pd.DataFrame, cfg: FeaturesConfig, segments: SegmentsConfig, train: TrainConfig
 ) -> pd.DataFrame:
@@ -42,31 +82,8 @@ def build_features(
     y = wide(df, "target", week_idx, n_weeks)
     rows, cols = df["_sid"].to_numpy(), week_idx.to_numpy()
 
-    known = shift(y, h)  # the latest week known when forecasting h weeks ahead
-    for offset in cfg.lag_offsets:
-        df[f"lag_{h + offset}"] = shift(y, h + offset)[rows, cols]
-    for w in cfg.rolling_windows:
-        df[f"rmean_{w}"] = rolling(known, w, "mean")[rows, cols]
-    # Everything known so far: what the historical-average baseline forecasts, as an input.
-    count = np.cumsum(~np.isnan(known), axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        df["rmean_all"] = (np.nancumsum(known, axis=1) / np.where(count > 0, count, np.nan))[
-            rows, cols
-        ]
-    w = cfg.dispersion_window
-    df["rstd"] = rolling(known, w, "std")[rows, cols]
-    is_zero = np.where(np.isnan(known), np.nan, (known <= 0).astype(float))
-    df["zero_share"] = rolling(is_zero, w, "mean")[rows, cols]
-    df["level"] = df[f"rmean_{cfg.level_window}"]
-
-    series_start = df.groupby("_sid")["week_start"].transform("min")
-    age = (df["week_start"] - series_start).dt.days // 7
-    df["age_weeks"] = age.clip(upper=cfg.age_cap_weeks).astype(float)
-    woy = df["week_start"].dt.isocalendar().week.astype(int).clip(upper=52)  # ISO week 53 -> 52
-    df["week_of_year"] = woy.astype(str)
-    angle = 2 * np.pi * woy.to_numpy() / WEEKS_PER_YEAR
-    df["woy_sin"], df["woy_cos"] = np.sin(angle), np.cos(angle)
-    df["woy_sin2"], df["woy_cos2"] = np.sin(2 * angle), np.cos(2 * angle)
+    _history_features(df, y, (rows, cols), cfg, h)
+    _calendar_features(df, cfg)
 
     event = wide(df, "is_event_week", week_idx, n_weeks)
     df["event_next_week"] = np.nan_to_num(shift(event, -1)[rows, cols])

@@ -14,9 +14,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import torch
+from sklearn.linear_model import Lasso
 
 from forecastops.config.sections.features import FeaturesConfig
-from forecastops.config.sections.model import ModelConfig
+from forecastops.config.sections.model import EnsembleConfig, ModelConfig
 from forecastops.config.sections.train import TrainConfig
 from forecastops.errors import ForecastopsError
 from forecastops.features.columns import numeric_columns
@@ -66,6 +67,63 @@ def _fit_pair(
     return lasso, net, best_epochs
 
 
+def choose_weights(
+    components: tuple[np.ndarray, np.ndarray], val: pd.DataFrame, grid: EnsembleConfig
+) -> tuple[tuple[float, float, float], dict[str, float | None]]:
+    """The (nn_weight, scale, mean_weight) of the grid that scores best on the validation weeks,
+    and every candidate's score (kept in meta.json so a reviewer can see how close the race was)."""
+    lasso_val, nn_val = components
+    scorer = SCORERS[grid.select_metric]
+    mean_val = running_mean(val)
+    candidates = {
+        (w, s, b): scorer(val["target"], combine(lasso_val, nn_val, mean_val, w, s, b))
+        for w in grid.nn_weight_grid
+        for s in grid.scale_grid
+        for b in grid.mean_weight_grid
+    }
+    best = min(candidates, key=lambda k: np.inf if candidates[k] is None else candidates[k])
+    scores = {f"nn_weight={w},scale={s},mean_weight={b}": v for (w, s, b), v in candidates.items()}
+    return best, scores
+
+
+def _save(out_dir: Path, lasso: Lasso, net: EmbeddingNet, meta: EnsembleMeta) -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    save_lasso(lasso, out_dir / "lasso.joblib")
+    torch.save(net.state_dict(), out_dir / "nn.pt")
+    meta.save(out_dir / "meta.json")
+
+
+def _nn_shape(design: Design, n_numeric: int, model_cfg: ModelConfig) -> dict:
+    """What rebuilds the network as it was trained, whatever the config says at load time."""
+    return {
+        "cardinalities": [len(design.vocab[c]) for c in design.categoricals],
+        "n_numeric": n_numeric,
+        "config": model_cfg.nn.model_dump(),
+    }
+
+
+def _splits(rows: pd.DataFrame, segment: str) -> tuple[pd.DataFrame, ...]:
+    train, val, test = (usable(rows, s) for s in ("train", "val", "test"))
+    if len(train) == 0 or len(val) == 0 or len(test) == 0:
+        raise ForecastopsError(
+            f"train: segment {segment} has {len(train)} train / {len(val)} val / {len(test)} test rows; "
+            "each split needs rows (check train.split in conf/train and the data's date range)"
+        )
+    return train, val, test
+
+
+def _test_predictions(
+    out_dir: Path, rows: pd.DataFrame, test: pd.DataFrame, horizon: int
+) -> pd.DataFrame:
+    """The saved ensemble's forecasts of the test weeks beside both baselines and the actuals."""
+    preds = predict_segment(out_dir, test)
+    history = rows[rows["split"].isin(["warmup", "train", "val"])]
+    preds["baseline"] = historical_average(test, history)
+    preds["naive"] = naive(test, horizon)
+    preds["actual"] = test["target"].to_numpy()
+    return preds
+
+
 def fit_segment(
     rows: pd.DataFrame,
     segment: str,
@@ -81,33 +139,15 @@ def fit_segment(
     torch.set_num_threads(train_cfg.torch_threads)
     seed = seed_everything(train_cfg.seed, segment)
     device = resolve_device(train_cfg.device)
-    train, val, test = (usable(rows, s) for s in ("train", "val", "test"))
-    if len(train) == 0 or len(val) == 0 or len(test) == 0:
-        raise ForecastopsError(
-            f"train: segment {segment} has {len(train)} train / {len(val)} val / {len(test)} test rows; "
-            "each split needs rows (check train.split in conf/train and the data's date range)"
-        )
+    train, val, test = _splits(rows, segment)
     numeric = numeric_columns(feat_cfg, train_cfg.horizon_weeks)
     design = Design.fit(train, numeric, feat_cfg.categoricals)
     lasso, net, best_epochs = _fit_pair(design, train, model_cfg, seed, device, val=val)
 
     # Ensemble weights and scale chosen on validation weeks, with models that never saw them.
-    lasso_val, nn_val = component_predictions(design, lasso, net, val)
-    scorer = SCORERS[model_cfg.ensemble.select_metric]
-    mean_val = running_mean(val)
-    grid = model_cfg.ensemble
-    candidates = {
-        (w, s, b): scorer(val["target"], combine(lasso_val, nn_val, mean_val, w, s, b))
-        for w in grid.nn_weight_grid
-        for s in grid.scale_grid
-        for b in grid.mean_weight_grid
-    }
-    nn_weight, scale, mean_weight = min(
-        candidates, key=lambda k: np.inf if candidates[k] is None else candidates[k]
+    (nn_weight, scale, mean_weight), val_scores = choose_weights(
+        component_predictions(design, lasso, net, val), val, model_cfg.ensemble
     )
-    val_scores = {
-        f"nn_weight={w},scale={s},mean_weight={b}": v for (w, s, b), v in candidates.items()
-    }
 
     # Refit on everything before the test weeks: forecasts use the most recent behaviour.
     seen = pd.concat([train, val])
@@ -122,25 +162,13 @@ def fit_segment(
         mean_weight=mean_weight,
         nn_epochs=int(best_epochs),
         design=design,
-        nn_shape={
-            "cardinalities": [len(design.vocab[c]) for c in design.categoricals],
-            "n_numeric": len(numeric),
-            "config": model_cfg.nn.model_dump(),
-        },
+        nn_shape=_nn_shape(design, len(numeric), model_cfg),
         n_train=len(train),
         n_val=len(val),
         val_scores=val_scores,
     )
-    out_dir.mkdir(parents=True, exist_ok=True)
-    save_lasso(lasso, out_dir / "lasso.joblib")
-    torch.save(net.state_dict(), out_dir / "nn.pt")
-    meta.save(out_dir / "meta.json")
-
-    preds = predict_segment(out_dir, test)
-    history = rows[rows["split"].isin(["warmup", "train", "val"])]
-    preds["baseline"] = historical_average(test, history)
-    preds["naive"] = naive(test, train_cfg.horizon_weeks)
-    preds["actual"] = test["target"].to_numpy()
+    _save(out_dir, lasso, net, meta)
+    preds = _test_predictions(out_dir, rows, test, train_cfg.horizon_weeks)
     info = {
         "segment": segment,
         "n_train": len(train),

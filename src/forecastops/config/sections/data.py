@@ -1,16 +1,17 @@
 """The ``data`` section: raw sources, their column adapters and the store-format rule.
 
-How each option is applied is described in ``forecastops.data.adapters``; this module only says what
-a valid configuration is, so a mistake in ``conf/data`` fails when the config is composed.
+How each option is applied is described in ``forecastops.data.adapters`` (and the store-format rule
+in ``forecastops.data.condition.store_format``); this module only says what a valid configuration
+is, so a mistake in ``conf/data`` fails when the config is composed.
 """
 
 from __future__ import annotations
 
 from typing import Any, Literal
 
-import numpy as np
-import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
+
+from forecastops.config.sections.base import Section
 
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 Conversion = Literal["none", "fahrenheit_to_celsius", "inch_to_mm", "percent_to_fraction"]
@@ -18,6 +19,8 @@ DEFAULT_NA = ["", "NA", "N/A", "NaN", "nan", "null", "NULL", "None"]
 
 
 def norm_key(k: Any) -> str:
+    """A YAML scalar as the text a raw file would hold (``true``, ``1`` not ``1.0``), so that map
+    keys and filter values written as numbers or booleans match the raw text."""
     if isinstance(k, bool):
         return str(k).lower()
     if isinstance(k, float) and k.is_integer():
@@ -25,13 +28,7 @@ def norm_key(k: Any) -> str:
     return str(k).strip()
 
 
-def norm_value(v: Any) -> Any:
-    if v is None or (isinstance(v, float) and np.isnan(v)):
-        return v
-    return norm_key(v)
-
-
-class ColumnSpec(BaseModel):
+class ColumnSpec(Section):
     """How one standard column is derived from a raw source."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
@@ -69,10 +66,8 @@ class ColumnSpec(BaseModel):
         return self
 
 
-class SourceSpec(BaseModel):
+class SourceSpec(Section):
     """One raw source: files, format and column adapters."""
-
-    model_config = ConfigDict(extra="forbid")
 
     path: str
     format: Literal["csv", "jsonl", "json"] = "csv"
@@ -91,10 +86,8 @@ class SourceSpec(BaseModel):
     allow_empty: bool = False  # a file with no data rows is an error unless this is set
 
 
-class StoreFormatRule(BaseModel):
+class StoreFormatRule(Section):
     """Store format from a stores column: either a size threshold or a value mapping."""
-
-    model_config = ConfigDict(extra="forbid")
 
     column: str  # a standard column of the stores source (e.g. sq_ft, store_type)
     threshold: float | None = None
@@ -116,20 +109,9 @@ class StoreFormatRule(BaseModel):
             raise ValueError("store_format: give exactly one of 'threshold' or 'mapping'")
         return self
 
-    def apply(self, values: pd.Series) -> pd.Series:
-        if self.threshold is not None:
-            num = pd.to_numeric(values, errors="coerce")
-            out = np.where(num >= self.threshold, self.at_or_above, self.below)
-            return pd.Series(out, index=values.index, dtype="str").where(num.notna())
-        keys = values.map(norm_value)
-        out = keys.map(self.mapping)
-        if self.default is not None:
-            out = out.fillna(self.default)
-        return out.astype("str")
 
-
-class Sources(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class Sources(Section):
+    """The raw sources: shipments and stores are needed, the others joined when configured."""
 
     shipments: SourceSpec
     stores: SourceSpec
@@ -141,14 +123,12 @@ class Sources(BaseModel):
     weather_forecast: SourceSpec | None = None
 
 
-class DataConfig(BaseModel):
-    """The ``data`` section of params.yaml."""
+class DataConfig(Section):
+    """The ``data`` section of params.yaml (every company's file in ``conf/data`` sets each key)."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    company: str = "default"
+    company: str
     sources: Sources
     store_format: StoreFormatRule
-    demographics: list[str] = Field(default_factory=list)  # stores columns copied to the table
-    all_scope: str = "ALL"  # events / promotions scope value meaning "every region"
-    default_category: str = "all"  # category when there is no products source
+    demographics: list[str]  # stores columns copied to the table
+    all_scope: str  # events / promotions scope value meaning "every region"
+    default_category: str  # category when there is no products source

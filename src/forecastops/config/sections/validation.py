@@ -1,7 +1,8 @@
 """The ``validation`` section: one entry per data rule, its severity and its action.
 
 Every setting lives in ``conf/validation/``; nothing here has a default of its own, so the YAML is
-the one place a rule is configured. ``forecastops.data.validate`` applies the rules.
+the one place a rule is configured. ``forecastops.data.validate`` applies the rules (in the order of
+``forecastops.data.validate.rules.RULES``).
 """
 
 from __future__ import annotations
@@ -9,14 +10,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
+
+from forecastops.config.sections.base import Section
 
 Severity = Literal["error", "warning", "info"]
 Action = Literal["fail", "drop", "clip", "fill_zero", "report"]
 
 
-class Rule(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class Rule(Section):
     ALLOWED: ClassVar[frozenset[str]] = frozenset({"fail", "report"})
 
     severity: Severity
@@ -61,10 +63,8 @@ class MinRowsRule(Rule):
     min_rows: int = Field(ge=0)
 
 
-class ValidationConfig(BaseModel):
+class ValidationConfig(Section):
     """The ``validation`` section of params.yaml."""
-
-    model_config = ConfigDict(extra="forbid")
 
     schema_: Rule = Field(alias="schema")
     unknown_store: RowRule

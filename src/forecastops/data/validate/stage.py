@@ -1,0 +1,104 @@
+"""Stage ``validate``: data validation rules on the conditioned weekly table -> report + cleaned table.
+
+Every rule (``validation`` section, ``conf/validation/``) has a ``severity`` (error | warning | info,
+a label in the report) and an ``action``: ``fail`` (stop: the report is written, the validated
+table is left as it was, exit 2), ``drop`` (remove the rows), ``clip`` (clip into the range),
+``fill_zero`` (set the values to 0) or ``report`` (count only). The schema rule runs first and stops
+the stage when the table is broken; the other rules then run in ``RULES`` order, each on the rows
+the previous ones left.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from forecastops import io
+from forecastops.config.load import load_params, section
+from forecastops.config.sections.validation import Rule, ValidationConfig
+from forecastops.data.validate.report import MAX_EXAMPLES, Check, build_report
+from forecastops.data.validate.rules import RULES, check_rule_columns
+from forecastops.data.validate.schema import schema_violations
+from forecastops.errors import ForecastopsError
+
+
+def _schema_check(df: pd.DataFrame, rule: Rule) -> Check:
+    check = Check("schema", rule, None, "standard table columns and dtypes (docs/contracts.md)")
+    if rule.enabled:
+        bad = schema_violations(df)
+        check.violations, check.examples = len(bad), bad[:MAX_EXAMPLES]
+        check.column = ", ".join(b["column"] for b in bad) or None
+    return check
+
+
+def validate(
+    df: pd.DataFrame, cfg: ValidationConfig, today: dt.date | None = None
+) -> tuple[pd.DataFrame, dict[str, Any], list[Check]]:
+    """Run the rules; return the cleaned table, the report and the failed checks (maybe empty).
+
+    A broken schema stops at once and is returned as failed whatever its action: the other rules
+    cannot run without the columns."""
+    rows_in = len(df)
+    rules = cfg.rules()
+    # the date stale_data measures against, fixed once so the rule itself needs no clock
+    reference_date = cfg.stale_data.reference_date or today or dt.date.today()
+    rules["stale_data"] = cfg.stale_data.model_copy(update={"reference_date": reference_date})
+    schema = _schema_check(df, rules["schema"])
+    if schema.violations:
+        return df, build_report([schema], rows_in, len(df)), [schema]
+    check_rule_columns(rules, df)
+    checks = [schema]
+    for name, rule_def in RULES.items():
+        rule = rules[name]
+        check = Check(name, rule, rule_def.column(rule), rule_def.description(rule))
+        checks.append(check)
+        if rule.enabled:
+            df = rule_def.apply(df, check)
+    return df, build_report(checks, rows_in, len(df)), [c for c in checks if c.failed]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.description = "Validation rules -> report + cleaned standard weekly table."
+    parser.add_argument(
+        "--params", default="params.yaml", help="params file (default: params.yaml)"
+    )
+    parser.add_argument("--in", dest="in_path", default="artifacts/conditioned.parquet")
+    parser.add_argument("--out", default="artifacts/validated.parquet")
+    parser.add_argument("--report", default="reports/data_validation.json")
+
+
+def _read_table(path: Path) -> pd.DataFrame:
+    if not path.is_file():
+        raise ForecastopsError(f"{path}: not found; run `forecastops condition` first")
+    try:
+        return pd.read_parquet(path)
+    except Exception as exc:  # any unreadable file is the user's to fix: name it, no traceback
+        raise ForecastopsError(f"{path}: cannot read parquet: {exc}") from exc
+
+
+def run(args: argparse.Namespace) -> int:
+    params = load_params(args.params)
+    cfg = section(params, "validation", ValidationConfig, source=str(args.params))
+    out, report, failed = validate(_read_table(Path(args.in_path)), cfg)
+    io.write_json(args.report, report)
+    if failed:
+        raise ForecastopsError(
+            "\n".join(c.message(args.report) for c in failed)
+            + f"\n{args.out} was not written (previous version kept)"
+        )
+    io.write_parquet(args.out, out)
+    summary = report["summary"]
+    noted = [
+        f"{name}={entry['violations']}({entry['action']})"
+        for name, entry in report.items()
+        if name != "summary" and entry["violations"]
+    ]
+    print(
+        f"wrote {args.out} ({summary['rows_in']} -> {summary['rows_out']} rows) and {args.report}; "
+        f"violations: {', '.join(noted) or 'none'}"
+    )
+    return 0
