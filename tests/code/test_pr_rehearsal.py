@@ -28,8 +28,8 @@ def _smoke_available() -> str | None:
         return "forecastops smoke is missing (src/forecastops/gitops/smoke.py)"
     if not (ROOT / "dvc.yaml").is_file():
         return "dvc.yaml missing"
-    if not (ROOT / "tests" / "data" / "sample").is_dir():
-        return "committed sample tests/data/sample missing"
+    if not (ROOT / "sample").is_dir():
+        return "committed sample sample/ missing"
     return None
 
 

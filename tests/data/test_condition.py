@@ -21,7 +21,7 @@ from forecastops.data.table import BASE_SCHEMA, TAIL_SCHEMA, standard_columns
 from forecastops.errors import ForecastopsError
 
 REPO = Path(__file__).resolve().parents[2]
-SAMPLE = REPO / "tests" / "data" / "sample"
+SAMPLE = REPO / "sample"
 
 
 def _table(params: dict, root: Path, data: str = "default") -> pd.DataFrame:

@@ -21,7 +21,7 @@ from forecastops_synth.generate import generate, load_config
 
 REPO = Path(__file__).resolve().parents[2]
 CONF = REPO / "conf"
-SAMPLE = REPO / "tests" / "data" / "sample"
+SAMPLE = REPO / "sample"
 LARGE_SQFT = 25000
 FAST = 12.0
 
@@ -80,14 +80,14 @@ def test_generation_is_byte_identical_and_matches_committed_sample(generated):
     assert sorted(committed) == sorted(fa)
     stale = [name for name in fa if fa[name] != committed[name]]
     assert not stale, (
-        f"tests/data/sample is stale ({stale}): "
-        "run `forecastops generate synth=sample --out tests/data/sample` and commit it"
+        f"sample is stale ({stale}): "
+        "run `forecastops generate synth=sample --out sample` and commit it"
     )
 
 
 def test_sample_is_small():
     total = sum(len(v) for v in _files(SAMPLE).values())
-    assert total < 2_000_000, f"tests/data/sample is {total} bytes (limit 2 MB)"
+    assert total < 2_000_000, f"sample is {total} bytes (limit 2 MB)"
 
 
 def test_config_is_validated(sample_cfg):
