@@ -1,3 +1,4 @@
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -109,3 +110,25 @@ def test_generator_settings_stay_out_of_params():
     assert "synth" not in config_compose.compose([], REPO / "conf")
     full = config_compose.compose_raw([], REPO / "conf", config_name="generate")
     assert full["synth"]["velocity_threshold"] == full["segments"]["velocity"]["threshold"]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        (
+            ["train.horizon_weeks=8"],
+            "features.lags [4, 5, 6, 7] are shorter than train.horizon_weeks=8",
+        ),
+        (["features.lags=[5,6,52]"], "must include train.horizon_weeks=4"),
+    ],
+)
+def test_lags_shorter_than_the_horizon_are_refused(overrides, message):
+    with pytest.raises(ForecastopsError, match=re.escape(message)):
+        config_compose.compose(overrides, REPO / "conf")
+
+
+def test_lags_are_the_weeks_back_they_mean_at_any_horizon():
+    params = config_compose.compose(
+        ["train.horizon_weeks=1", "features.lags=[1,2,3,4,52]"], REPO / "conf"
+    )
+    assert params["features"]["lags"] == [1, 2, 3, 4, 52]

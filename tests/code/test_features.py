@@ -33,7 +33,7 @@ def test_no_look_ahead(weekly_table, cfgs):
     b = build_features(changed, feat, seg, train)
     early = a["week_start"] < cut + pd.Timedelta(weeks=h)
     cols = [
-        *lag_columns(feat, h),
+        *lag_columns(feat),
         "rmean_4",
         "rmean_52",
         "rmean_all",

@@ -18,8 +18,12 @@ def describe(exc: ValidationError, prefix: str = "") -> str:
     lines = []
     for err in exc.errors():
         key = ".".join(str(p) for p in (prefix, *err["loc"]) if p != "")
+        message = err["msg"].removeprefix("Value error, ")
+        if not err["loc"]:  # a rule across keys: its message names them; the input is everything
+            lines.append(message)
+            continue
         got = "" if err["type"] == "missing" else f" (got {err.get('input')!r:.60})"
-        lines.append(f"{key}: {err['msg']}{got}")
+        lines.append(f"{key}: {message}{got}")
     return "; ".join(lines)
 
 

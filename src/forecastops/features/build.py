@@ -34,8 +34,8 @@ def _history_features(
     (``at``: each row's series and week index into the series x week matrix ``y``)."""
     rows, cols = at
     known = shift(y, h)  # the latest week known when forecasting h weeks ahead
-    for offset in cfg.lag_offsets:
-        df[f"lag_{h + offset}"] = shift(y, h + offset)[rows, cols]
+    for weeks_back in cfg.lags:
+        df[f"lag_{weeks_back}"] = shift(y, weeks_back)[rows, cols]
     for w in cfg.rolling_windows:
         df[f"rmean_{w}"] = rolling(known, w, "mean")[rows, cols]
     # Everything known so far: what the historical-average baseline forecasts, as an input.

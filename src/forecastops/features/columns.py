@@ -5,15 +5,15 @@ from __future__ import annotations
 from forecastops.config.sections.features import FeaturesConfig
 
 
-def lag_columns(cfg: FeaturesConfig, horizon: int) -> list[str]:
-    return [f"lag_{horizon + o}" for o in cfg.lag_offsets]
+def lag_columns(cfg: FeaturesConfig) -> list[str]:
+    return [f"lag_{k}" for k in cfg.lags]
 
 
 def numeric_columns(cfg: FeaturesConfig, horizon: int) -> list[str]:
     """Numeric model inputs, in a fixed order (models store it with their weights)."""
     rolling = [*(f"rmean_{w}" for w in cfg.rolling_windows), "rmean_all"]
     return [
-        *lag_columns(cfg, horizon),
+        *lag_columns(cfg),
         *rolling,
         *cfg.engineered,
         *cfg.numeric_exogenous,

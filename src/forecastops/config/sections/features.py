@@ -23,7 +23,7 @@ Engineered = Literal[
 
 
 class FeaturesConfig(Section):
-    lag_offsets: list[int]
+    lags: list[int] = Field(min_length=1)  # weeks back; checked against the horizon in Params
     rolling_windows: list[int]
     level_window: int = Field(ge=1)
     age_cap_weeks: int = Field(ge=1)

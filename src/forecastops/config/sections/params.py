@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pydantic import model_validator
+
 from forecastops.config.sections.base import Section
 from forecastops.config.sections.data import DataConfig
 from forecastops.config.sections.env import EnvConfig
@@ -26,6 +28,22 @@ class Params(Section):
     env: EnvConfig
     evaluate: EvaluateConfig
     score: ScoreConfig
+
+    @model_validator(mode="after")
+    def _lags_fit_the_horizon(self) -> Params:
+        horizon = self.train.horizon_weeks
+        short = [k for k in self.features.lags if k < horizon]
+        if short:
+            raise ValueError(
+                f"features.lags {short} are shorter than train.horizon_weeks={horizon}: a forecast "
+                f"made {horizon} weeks ahead cannot know them (declare lags >= {horizon})"
+            )
+        if horizon not in self.features.lags:
+            raise ValueError(
+                f"features.lags must include train.horizon_weeks={horizon}: the naive baseline "
+                "is the last week known at forecast time"
+            )
+        return self
 
     def region_models(self) -> dict[str, ModelConfig]:
         """Each included region's ``model`` section with its overrides, validated like the base."""
