@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -64,29 +63,3 @@ def read_json(path: str | Path) -> dict | None:
         return json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
         raise ForecastopsError(f"{path}: not valid JSON: {exc}") from exc
-
-
-def json_at_rev(rev: str, path: str | Path, cwd: str | Path = ".") -> dict | None:
-    """JSON file ``path`` at git revision ``rev``; ``None`` when the file is absent there."""
-    ok = subprocess.run(
-        ["git", "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if ok.returncode != 0:
-        raise ForecastopsError(f"git revision '{rev}' not found (fetch it, e.g. fetch-depth: 0)")
-    out = subprocess.run(
-        ["git", "show", f"{rev}:{Path(path).as_posix()}"],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if out.returncode != 0:
-        return None
-    try:
-        return json.loads(out.stdout)
-    except json.JSONDecodeError as exc:
-        raise ForecastopsError(f"{rev}:{path}: not valid JSON: {exc}") from exc

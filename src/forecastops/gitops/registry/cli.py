@@ -18,6 +18,7 @@ from forecastops.gitops.registry.settings import load_settings
 from forecastops.gitops.registry.tags import registered_versions, version_at_commit
 from forecastops.gitops.registry.verdict import validation_verdict
 from forecastops.gitops.registry.versions import find_version, release_line
+from forecastops.gitops.revisions import json_at_revision
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -93,7 +94,7 @@ def _list(args: argparse.Namespace, settings: RegistryConfig) -> None:
 def _show(args: argparse.Namespace, settings: RegistryConfig) -> None:
     version = find_version(args.repo, settings.artifact, args.version)
     ok, reason = validation_verdict(args.repo, version["commit"], settings)
-    metrics = io.json_at_rev(version["commit"], settings.metrics, args.repo) or {}
+    metrics = json_at_revision(version["commit"], settings.metrics, args.repo) or {}
     info = {
         **version,
         "artifact": settings.artifact,

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from forecastops import io
 from forecastops.config.sections.registry import RegistryConfig
 from forecastops.gitops.registry.git import git, is_ancestor
+from forecastops.gitops.revisions import json_at_revision
 
 FULL_SHA = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")
 
@@ -21,7 +21,7 @@ FULL_SHA = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")
 def validation_verdict(repo: str | Path, commit: str, settings: RegistryConfig) -> tuple[bool, str]:
     """(passed, reason) from the release validation report committed at ``commit``."""
     path = settings.validation_report
-    report = io.json_at_rev(commit, path, repo)
+    report = json_at_revision(commit, path, repo)
     if report is None:
         return False, (
             f"no {path} at commit {commit[:10]}: run "

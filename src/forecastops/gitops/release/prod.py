@@ -10,6 +10,7 @@ from forecastops.errors import ForecastopsError
 from forecastops.gitops.registry.git import git
 from forecastops.gitops.registry.holder import active_assignment
 from forecastops.gitops.registry.settings import load_settings
+from forecastops.gitops.revisions import json_at_revision
 
 
 def prod_metrics(
@@ -38,7 +39,7 @@ def prod_metrics(
             return None, None
         commit = held["commit"]
         info = {"source": f"{held['tag']}:{metrics_path}", **held}
-    data = io.json_at_rev(commit, metrics_path)
+    data = json_at_revision(commit, metrics_path)
     if data is None:
         raise ForecastopsError(f"prod commit {commit[:10]} has no {metrics_path}")
     return data, info

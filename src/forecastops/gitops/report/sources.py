@@ -1,47 +1,18 @@
-"""Metrics documents at a git revision or in the working tree.
-
-A revision is read with ``dvc.api.read`` (DVC's file system over the git tree: it serves git-tracked
-files, which the ``cache: false`` metrics are, as well as DVC outputs, and works in a plain git
-repository too). Each call opens a DVC ``Repo``; a report reads at most two revisions.
-"""
+"""Metrics documents at a git revision (``forecastops.gitops.revisions``) or in the working tree."""
 
 from __future__ import annotations
 
-import json
 import subprocess
 from pathlib import Path
 
-import dvc.api
-from dvc.exceptions import PathMissingError
-from dvc.scm import RevError, SCMError
-
 from forecastops import io
-from forecastops.errors import ForecastopsError
+from forecastops.gitops.revisions import json_at_revision
 
 WORKSPACE = "workspace"
 
 
 def is_workspace(rev: str | None) -> bool:
     return rev in (None, "", WORKSPACE)
-
-
-def json_at_revision(rev: str, path: str | Path) -> dict | None:
-    """JSON file ``path`` (relative to the repository root) at git revision ``rev``; ``None``
-    when the file is absent there."""
-    try:
-        text = dvc.api.read(Path(path).as_posix(), rev=rev)
-    except RevError as exc:
-        raise ForecastopsError(
-            f"git revision '{rev}' not found (fetch it, e.g. fetch-depth: 0)"
-        ) from exc
-    except PathMissingError:
-        return None
-    except SCMError as exc:
-        raise ForecastopsError(f"{rev}:{path}: cannot read: {exc}") from exc
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ForecastopsError(f"{rev}:{path}: not valid JSON: {exc}") from exc
 
 
 def load_metrics(rev: str | None, path: str | Path) -> dict | None:
