@@ -91,6 +91,12 @@ def test_every_env_composes_with_every_company(env, data):
         ("+segments.all_regions.texas.model.lasso.alpah=1", "lasso.alpah"),
         ("train.split.test_weeks=0", "train.split.test_weeks"),
         ("+validation.no_such_rule.action=fail", "validation.no_such_rule"),
+        ("evaluate.gate.rules.fast.metric=accuracy", "evaluate.gate.rules.fast.metric"),
+        ("~evaluate.gate.rules.slow", "evaluate.gate.rules has no rule for segment class(es)"),
+        ("model.quantiles.levels=[0.9,0.1]", "model.quantiles"),
+        ("model.quantiles.levels=[0.1,1.5]", "model.quantiles"),
+        ("model.nn.scope=global", "model.nn.scope"),
+        ("model.ensemble.select_metric=bias", "model.ensemble.select_metric"),
     ],
 )
 def test_config_mistakes_fail_at_compose_with_one_line_naming_the_key(

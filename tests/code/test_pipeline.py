@@ -97,45 +97,71 @@ def test_prepare_refuses_a_missing_sample(tmp_path):
         prepare(tmp_path / "ws", [], repo=tmp_path)
 
 
+# One region crippled: a LASSO that keeps nothing, an NN that barely trains, and no blending.
+CRIPPLED_TEXAS = (
+    "+segments.all_regions.texas.model={lasso: {alpha: 5}, nn: {epochs: 1, lr: 1e-6}, "
+    "ensemble: {nn_weight_grid: [1.0], mean_weight_grid: [0.0]}}"
+)
+PROD_GATE = "env.gate.min_pass_fraction=1.0"  # prod's: every segment passes its class rule
+
+
+def _retrain(ws: Path, *overrides: str) -> None:
+    """params.yaml from ``env=local`` plus ``overrides``, ``dvc repro``, and commit the result."""
+    params = config_compose.compose(["env=local", *overrides], REPO / "conf")
+    (ws / "params.yaml").write_text(config_compose.dump(params))
+    gate = config_compose.compose(["env=local", PROD_GATE, *overrides], REPO / "conf")
+    (ws / "prod_gate.yaml").write_text(config_compose.dump(gate))
+    dvc("repro", cwd=ws)
+    subprocess.run(["git", "add", "-A"], cwd=ws, check=True)
+    subprocess.run(["git", "add", "-f", "reports", "models"], cwd=ws, check=True)
+    subprocess.run(["git", "commit", "-qm", f"trained {overrides}"], cwd=ws, check=True)
+
+
 def test_release_promotes_deploys_and_rolls_back_real_models(smoke, monkeypatch, capsys):
-    """Release on the trained smoke models: validate -> GTO register/promote -> deploy scoring
-    stamps exactly that version; a threshold breach is refused; rollback moves scoring back."""
+    """Release on models the real pipeline trained: validate with prod's gate (every segment
+    passes its class rule and beats its baseline) -> GTO register/promote -> deploy scoring stamps
+    exactly that version; a crippled region is refused by name; rollback moves scoring back."""
     ws, origin = smoke / "ws", smoke / "origin.git"
     report = "reports/release_validation.json"
     subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(origin)], check=True)
     for args in (["init", "-q", "-b", "main"], ["remote", "add", "origin", str(origin)]):
         subprocess.run(["git", *args], cwd=ws, check=True)
-    subprocess.run(["git", "add", "-A"], cwd=ws, check=True)
-    subprocess.run(["git", "add", "-f", "reports", "models"], cwd=ws, check=True)
-    subprocess.run(["git", "commit", "-qm", "trained"], cwd=ws, check=True)
+    _retrain(ws)
     subprocess.run(["git", "push", "-q", "origin", "main"], cwd=ws, check=True)
     monkeypatch.chdir(ws)
+    validate = ["release", "validate", "--params", "prod_gate.yaml", "--out", report]
 
     def deployed_version(tag: str) -> set[str]:
         assert cli.main(["registry", "check-ref", f"refs/tags/{tag}", "--out", "d.json"]) == 0
         assert cli.main(["score", "--deployment", "d.json", "--out", "deploy/forecasts.csv"]) == 0
-        return set(pd.read_csv("deploy/forecasts.csv")["model_version"].str.split(" ").str[0])
+        forecasts = pd.read_csv("deploy/forecasts.csv")
+        assert (
+            (forecasts["p10"] <= forecasts["p50"]) & (forecasts["p50"] <= forecasts["p90"])
+        ).all()
+        return set(forecasts["model_version"].str.split(" ").str[0])
 
-    assert cli.main(["release", "validate", "--out", report]) == 0
+    assert cli.main(validate) == 0, capsys.readouterr().err
     assert cli.main(["release", "record", "--report", report, "--push"]) == 0
     assert cli.main(["registry", "register", "--release-branch", "release/1.0", "--push"]) == 0
     assert cli.main(["registry", "promote", "--push"]) == 0
     assert deployed_version("forecaster#prod#1") == {"forecaster@v1.0.0"}
 
-    # release/1.1 breaks the MAPE threshold: validation fails, promotion is refused, no tag
-    strict = config_compose.compose(
-        ["env=local", "evaluate.pass_threshold=0.05", "env.gate.min_pass_fraction=1.0"]
-    )
-    Path("strict.yaml").write_text(config_compose.dump(strict))
-    assert cli.main(["release", "validate", "--params", "strict.yaml", "--out", report]) == 2
-    assert "segments pass mape" in capsys.readouterr().err
+    # release/1.1 cripples texas: validation fails naming its segments, promotion is refused
+    _retrain(ws, CRIPPLED_TEXAS)
+    capsys.readouterr()
+    assert cli.main(validate) == 2
+    err = capsys.readouterr().err
+    failing = json.loads(Path(report).read_text())["failing_segments"]
+    assert failing and all(key.startswith("texas/") for key in failing), failing
+    assert "texas/" in err and "northeast/" not in err.split("failing:")[-1]
     assert cli.main(["release", "record", "--report", report]) == 0
     assert cli.main(["registry", "register", "--version", "v1.1.0"]) == 0
     assert cli.main(["registry", "promote", "v1.1.0"]) == 2
     assert "refusing" in capsys.readouterr().err
 
     # a good v1.2.0 is promoted, then rolled back: deploy scoring follows prod back to v1.0.0
-    assert cli.main(["release", "validate", "--out", report]) == 0
+    _retrain(ws)
+    assert cli.main(validate) == 0
     assert cli.main(["release", "record", "--report", report]) == 0
     assert cli.main(["registry", "register", "--version", "v1.2.0"]) == 0
     assert cli.main(["registry", "promote", "v1.2.0"]) == 0

@@ -33,7 +33,7 @@ PASSING = {"passed": True, "failures": [], "env": "prod"}
 FAILING = {
     "passed": False,
     "env": "prod",
-    "failures": ["1/2 segments pass mape ≤ 0.45 (need 100%); failing: texas/small/slow (mape=0.9)"],
+    "failures": ["1/2 segments pass their class rule; failing: texas/small/slow (mase=2.0 ≤ 1)"],
     "failing_segments": ["texas/small/slow"],
 }
 REPORT = "reports/release_validation.json"
@@ -251,17 +251,21 @@ def _workspace(root: Path, seg_mapes: dict[str, float], dv_passed: bool = True) 
 
 
 def test_check_gate_thresholds_and_regression(prod_params):
-    evaluate = section(prod_params, "evaluate", EvaluateConfig)  # mape <= 0.45 passes
-    assert (evaluate.pass_metric, evaluate.pass_threshold) == ("mape", 0.45)
-    gate = ReleaseGate(max_regression=0.02, min_pass_fraction=0.5)
+    evaluate = section(prod_params, "evaluate", EvaluateConfig)  # fast: mape <= 0.45 passes
+    assert evaluate.gate.rules["fast"].model_dump() == {"metric": "mape", "threshold": 0.45}
+    gate = ReleaseGate(max_regression=0.02, min_pass_fraction=0.5, overall_metric="wape")
     cand = metrics({"a/large/fast": 0.30, "b/large/fast": 0.50})
     res = check_gate(cand, evaluate, gate)
     assert res["passed"] and res["failing_segments"] == ["b/large/fast"]
     res = check_gate(cand, evaluate, gate.model_copy(update={"min_pass_fraction": 1.0}))
-    assert not res["passed"] and "b/large/fast (mape=0.5000 ≤ 0.45: fail)" in res["failures"][0]
+    assert not res["passed"]
+    assert "b/large/fast (mape=0.5000 ≤ 0.45 and < baseline 0.7500: fail)" in res["failures"][0]
     prod = metrics({"a/large/fast": 0.25, "b/large/fast": 0.49})
+    res = check_gate(cand, evaluate, gate, prod)  # overall WAPE 0.185 -> 0.2: within 0.02
+    assert [(r["segment"], r["metric"]) for r in res["regressions"]] == [("a/large/fast", "mape")]
+    prod = metrics({"a/large/fast": 0.25, "b/large/fast": 0.45})  # overall WAPE 0.175 -> 0.2
     res = check_gate(cand, evaluate, gate, prod)
-    assert [r["segment"] for r in res["regressions"]] == ["a/large/fast", "overall"]
+    assert [r["segment"] for r in res["regressions"]] == ["a/large/fast", "b/large/fast", "overall"]
     assert not res["passed"] and "regression vs prod" in res["failures"][-1]
 
 
@@ -296,7 +300,7 @@ def test_release_validate_regression_vs_gto_prod(git_repo, capsys):
     capsys.readouterr()
     assert fo("release", "validate", "--out", REPORT) == 2
     err = capsys.readouterr().err
-    assert "regression vs prod" in err and "texas/small/slow (0.3000 → 0.4000)" in err
+    assert "regression vs prod" in err and "texas/small/slow (0.6667 → 0.8889 mase)" in err
     assert "northeast" not in err.split("regression vs prod")[1]
     report = json.loads((git_repo / REPORT).read_text())
     assert report["prod"]["version"] == "v1.0.0"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import json
 
-from conftest import commit_files, metrics
+from conftest import MASE_PER_MAPE, commit_files, metrics
 from forecastops import cli
 from forecastops.config.sections.evaluate import EvaluateConfig
 from forecastops.gitops.report.diff import diff_metrics
@@ -14,7 +14,16 @@ from forecastops.gitops.report.plots import find_plots
 from forecastops.gitops.report.pr_comment import build_pr_markdown
 from forecastops.gitops.report.validation_md import build_validation_markdown
 
-PARAMS_YAML = "evaluate:\n  pass_metric: mape\n  pass_threshold: 0.45\n  plots_dir: reports/plots\n"
+PARAMS_YAML = """evaluate:
+  gate:
+    rules:
+      fast: {metric: mape, threshold: 0.45}
+      slow: {metric: mase, threshold: 1.0}
+    beat_baseline: true
+    baseline: baseline
+  bias_tolerance: 0.1
+  plots_dir: reports/plots
+"""
 SEGS = {
     "northeast/large/fast": 0.30,
     "northeast/small/slow": 0.50,
@@ -23,8 +32,20 @@ SEGS = {
 }
 
 
-def _gate(threshold: float = 0.45, metric: str = "mape") -> EvaluateConfig:
-    return EvaluateConfig(pass_metric=metric, pass_threshold=threshold, plots_dir="reports/plots")
+def _gate(threshold: float = 0.45) -> EvaluateConfig:
+    """The default rules, fast movers at MAPE <= ``threshold`` and slow movers at the MASE the
+    fixture's scaling makes equivalent."""
+    rules = {
+        "fast": {"metric": "mape", "threshold": threshold},
+        "slow": {"metric": "mase", "threshold": threshold * MASE_PER_MAPE},
+    }
+    return EvaluateConfig.model_validate(
+        {
+            "gate": {"rules": rules, "beat_baseline": True, "baseline": "baseline"},
+            "bias_tolerance": 0.1,
+            "plots_dir": "reports/plots",
+        }
+    )
 
 
 def _pair():
@@ -67,7 +88,7 @@ def test_markdown_changed_first_deltas_flags_and_details():
     lines = md.splitlines()
     assert lines[0] == "<!-- forecastops-report: metrics-diff -->"
     assert "`main` → `head`" in lines[1]
-    assert "gate: `mape` ≤ 0.45" in md
+    assert "gate: fast: mape ≤ 0.45; slow: mase ≤ 1; each below the baseline's" in md
     assert "2 changed, 1 new, 1 removed, 1 unchanged" in md
     main_table, details = md.split("<details>")
     # changed rows come first, then new/removed; the unchanged one only inside <details>
@@ -341,6 +362,6 @@ def test_cli_gate_needs_the_evaluate_section(git_repo, capsys):
     (git_repo / "reports" / "metrics.json").write_text(json.dumps(metrics(SEGS)))
     assert cli.main(["report", "diff", "--base", "HEAD"]) == 2
     assert "params.yaml: not found" in capsys.readouterr().err
-    (git_repo / "params.yaml").write_text("evaluate:\n  pass_metric: mape\n")
+    (git_repo / "params.yaml").write_text("evaluate:\n  plots_dir: reports/plots\n")
     assert cli.main(["report", "diff", "--base", "HEAD"]) == 2
-    assert "evaluate.pass_threshold" in capsys.readouterr().err
+    assert "evaluate.gate" in capsys.readouterr().err

@@ -13,7 +13,8 @@ from forecastops.config.sections.model import ModelConfig
 from forecastops.config.sections.segments import SegmentsConfig
 from forecastops.config.sections.train import TrainConfig
 from forecastops.features.stage import featurize
-from forecastops.modeling.ensemble import predict_segment, segment_dir, usable
+from forecastops.modeling.ensemble import predict_segment, segment_dir
+from forecastops.modeling.rows import usable
 from forecastops.quality import metrics
 from forecastops.stages.train import train_region
 

@@ -11,7 +11,8 @@ from forecastops.config.sections.model import ModelConfig
 from forecastops.config.sections.segments import SegmentsConfig
 from forecastops.config.sections.train import TrainConfig
 from forecastops.features.stage import featurize
-from forecastops.modeling.ensemble import predict_segment, segment_dir, usable
+from forecastops.modeling.ensemble import predict_segment, segment_dir
+from forecastops.modeling.rows import usable
 from forecastops.stages.evaluate import evaluate
 from forecastops.stages.train import train_region
 
@@ -44,7 +45,7 @@ def test_every_segment_trained_and_forecasts_are_non_negative(trained, setup):
         assert np.isfinite(preds[col]).all(), col
     for key in summary["segments"]:
         d = segment_dir(out, key)
-        assert {"lasso.joblib", "nn.pt", "meta.json"} <= {p.name for p in d.iterdir()}
+        assert {"lasso.json", "nn_0.pt", "meta.json"} <= {p.name for p in d.iterdir()}
 
 
 def test_ensemble_beats_historical_average_on_seasonal_promoted_series(

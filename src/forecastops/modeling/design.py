@@ -69,8 +69,3 @@ def relative_target(rows: pd.DataFrame) -> np.ndarray:
     return (
         np.log1p(np.clip(rows["target"].to_numpy(dtype=float), 0, None)) - log_level(rows)
     ).astype(np.float32)
-
-
-def to_units(rows: pd.DataFrame, relative: np.ndarray) -> np.ndarray:
-    """Back from the relative log scale to non-negative units."""
-    return np.clip(np.expm1(np.asarray(relative, dtype=float) + log_level(rows)), 0, None)

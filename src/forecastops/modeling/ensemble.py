@@ -1,8 +1,9 @@
 """A fitted segment ensemble: its metadata, the blend, and loading it back to forecast.
 
-The ensemble is a LASSO/NN blend, scaled and shrunk towards the series' running mean, with weights
-chosen on validation weeks (``forecastops.modeling.fit``). Batch scoring and test predictions both
-go through :func:`predict_segment`, so they cannot disagree.
+The ensemble is a LASSO/NN blend of smeared (mean) component forecasts, scaled and shrunk towards
+the series' running mean, with conformal quantiles around it; everything chosen on validation weeks
+(``forecastops.modeling.choose``). Batch scoring and test predictions both go through
+:func:`predict_segment`, so they cannot disagree.
 """
 
 from __future__ import annotations
@@ -13,14 +14,15 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import torch
 
-from forecastops.config.sections.model import NNConfig
 from forecastops.modeling.baselines import running_mean
-from forecastops.modeling.design import Design, to_units
+from forecastops.modeling.calibration import quantile_forecasts, to_units
+from forecastops.modeling.design import Design
 from forecastops.modeling.lasso import load_lasso
 from forecastops.modeling.net import EmbeddingNet
-from forecastops.modeling.net import predict as predict_net
+from forecastops.modeling.nets import load_nns, predict_nns
+from forecastops.modeling.shared import SHARED_DIR, load_shared_nn
+from forecastops.quality.intervals import quantile_name
 
 ID_COLUMNS = [
     "region",
@@ -33,25 +35,23 @@ ID_COLUMNS = [
 ]
 
 
-def usable(rows: pd.DataFrame, split: str) -> pd.DataFrame:
-    """Rows of a split that have a target and a known level (some history before the horizon)."""
-    mask = (rows["split"] == split) & rows["level"].notna()
-    if split != "future":
-        mask &= rows["target"].notna()
-    return rows[mask]
-
-
 @dataclass
 class EnsembleMeta:
     segment: str
+    nn_source: str  # own | shared (the region's networks, <models>/<region>/region_nn)
     nn_weight: float
     scale: float
     mean_weight: float
-    nn_epochs: int
+    smearing: dict[str, float]  # Duan factor per component (1.0: none)
+    quantile_levels: list[float]
+    quantile_offsets: list[float]  # conformal, on the log1p scale
+    nn_epochs: list[int]  # one per seed of the segment's own networks
     design: Design
     nn_shape: dict
     n_train: int
     n_val: int
+    mase_scale: float | None  # in-sample MAE of the naive forecast
+    source_scores: dict[str, float | None]
     val_scores: dict[str, float | None]
 
     def save(self, path: Path) -> None:
@@ -62,14 +62,6 @@ class EnsembleMeta:
         raw = json.loads(path.read_text())
         raw["design"] = Design(**raw["design"])
         return cls(**raw)
-
-
-def component_predictions(design: Design, lasso: object, net: EmbeddingNet, rows: pd.DataFrame):
-    """LASSO and NN forecasts in units for ``rows``."""
-    nums = design.numeric_matrix(rows)
-    lasso_units = to_units(rows, lasso.predict(nums))  # type: ignore[attr-defined]
-    nn_units = to_units(rows, predict_net(net, design.category_codes(rows), nums))
-    return lasso_units, nn_units
 
 
 def combine(
@@ -86,31 +78,35 @@ def combine(
     ) + mean_weight * mean
 
 
-def load_segment(
-    model_dir: Path,
-) -> tuple[EnsembleMeta, object, EmbeddingNet]:
-    meta = EnsembleMeta.load(model_dir / "meta.json")
-    # The network is rebuilt as it was trained, whatever the current config says.
-    shape = meta.nn_shape
-    net = EmbeddingNet(shape["cardinalities"], shape["n_numeric"], NNConfig(**shape["config"]))
-    net.load_state_dict(torch.load(model_dir / "nn.pt", map_location="cpu", weights_only=True))
-    return meta, load_lasso(model_dir / "lasso.joblib"), net
+def _networks(model_dir: Path, meta: EnsembleMeta) -> tuple[Design, list[EmbeddingNet]]:
+    """The networks the segment chose (its own, or its region's shared ones) and their design."""
+    if meta.nn_source == "shared":
+        return load_shared_nn(model_dir.parent / SHARED_DIR)
+    return meta.design, load_nns(model_dir, meta.nn_shape, len(meta.nn_epochs))
 
 
 def predict_segment(model_dir: Path, rows: pd.DataFrame) -> pd.DataFrame:
-    """Forecast ``rows`` with a saved segment ensemble (used for test weeks and batch scoring)."""
-    meta, lasso, net = load_segment(model_dir)
-    lasso_units, nn_units = component_predictions(meta.design, lasso, net, rows)
+    """Forecast ``rows`` with a saved segment ensemble (test weeks and batch scoring alike): the
+    smeared component forecasts, the ensemble, and its quantiles (p10, p50, p90, ...)."""
+    meta = EnsembleMeta.load(model_dir / "meta.json")
+    lasso = load_lasso(model_dir / "lasso.json", len(meta.design.numeric))
+    nn_design, nets = _networks(model_dir, meta)
     out = rows[ID_COLUMNS].reset_index(drop=True).copy()
-    out["lasso"], out["nn"] = lasso_units, nn_units
+    out["lasso"] = to_units(
+        rows, lasso.predict(meta.design.numeric_matrix(rows)), meta.smearing["lasso"]
+    )
+    out["nn"] = to_units(rows, predict_nns(nn_design, nets, rows), meta.smearing["nn"])
     out["ensemble"] = combine(
-        lasso_units,
-        nn_units,
+        out["lasso"].to_numpy(),
+        out["nn"].to_numpy(),
         running_mean(rows),
         meta.nn_weight,
         meta.scale,
         meta.mean_weight,
     )
+    quantiles = quantile_forecasts(out["ensemble"].to_numpy(), meta.quantile_offsets)
+    for i, level in enumerate(meta.quantile_levels):
+        out[quantile_name(level)] = quantiles[:, i]
     return out
 
 

@@ -12,7 +12,7 @@ import math
 import numpy as np
 
 
-def _arrays(actual, forecast) -> tuple[np.ndarray, np.ndarray]:
+def as_arrays(actual, forecast) -> tuple[np.ndarray, np.ndarray]:
     a = np.asarray(actual, dtype=float)
     f = np.asarray(forecast, dtype=float)
     if a.shape != f.shape:
@@ -20,7 +20,7 @@ def _arrays(actual, forecast) -> tuple[np.ndarray, np.ndarray]:
     return a, f
 
 
-def _finite(x: float) -> float | None:
+def finite(x: float) -> float | None:
     return None if x is None or not math.isfinite(x) else float(x)
 
 
@@ -37,39 +37,49 @@ def as_number(value: object) -> float | None:
 
 def mape(actual, forecast) -> float | None:
     """Mean absolute percentage error over rows with actual > 0; None when there are none."""
-    a, f = _arrays(actual, forecast)
+    a, f = as_arrays(actual, forecast)
     pos = a > 0
-    return _finite(np.mean(np.abs(f[pos] - a[pos]) / a[pos])) if pos.any() else None
+    return finite(np.mean(np.abs(f[pos] - a[pos]) / a[pos])) if pos.any() else None
 
 
 def wape(actual, forecast) -> float | None:
-    a, f = _arrays(actual, forecast)
+    a, f = as_arrays(actual, forecast)
     total = np.abs(a).sum()
-    return _finite(np.abs(f - a).sum() / total) if total > 0 else None
+    return finite(np.abs(f - a).sum() / total) if total > 0 else None
 
 
 def bias(actual, forecast) -> float | None:
     """Relative bias: (sum of forecasts - sum of actuals) / sum of actuals."""
-    a, f = _arrays(actual, forecast)
+    a, f = as_arrays(actual, forecast)
     total = a.sum()
-    return _finite((f.sum() - total) / total) if total > 0 else None
+    return finite((f.sum() - total) / total) if total > 0 else None
 
 
 def rmse(actual, forecast) -> float | None:
-    a, f = _arrays(actual, forecast)
-    return _finite(np.sqrt(np.mean((f - a) ** 2))) if a.size else None
+    a, f = as_arrays(actual, forecast)
+    return finite(np.sqrt(np.mean((f - a) ** 2))) if a.size else None
 
 
 def rmse_zero(actual, forecast) -> float | None:
     """RMSE on the weeks whose actual is zero (how much is forecast where nothing sold)."""
-    a, f = _arrays(actual, forecast)
+    a, f = as_arrays(actual, forecast)
     zero = a == 0
     return rmse(a[zero], f[zero]) if zero.any() else None
 
 
+def mase(actual, forecast, scale) -> float | None:
+    """Mean absolute scaled error: |forecast - actual| / scale averaged over rows, where ``scale``
+    (per row: its segment's in-sample MAE of the naive forecast, ``horizon`` weeks back) makes a
+    value below 1 mean "better than the naive forecast was in sample" (Hyndman & Koehler)."""
+    a, f = as_arrays(actual, forecast)
+    s = np.asarray(scale, dtype=float)
+    ok = np.isfinite(s) & (s > 0)
+    return finite(np.mean(np.abs(f[ok] - a[ok]) / s[ok])) if ok.any() else None
+
+
 def summary(actual, forecast) -> dict[str, float | int | None]:
     """Every metric of one forecast against the actuals."""
-    a, f = _arrays(actual, forecast)
+    a, f = as_arrays(actual, forecast)
     pos = a > 0
     ape = np.abs(f[pos] - a[pos]) / a[pos]
     return {
@@ -84,4 +94,5 @@ def summary(actual, forecast) -> dict[str, float | int | None]:
     }
 
 
+# Selection metrics for the ensemble weights (``model.ensemble.select_metric``).
 SCORERS = {"mape": mape, "wape": wape, "rmse_all": rmse}

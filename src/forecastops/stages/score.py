@@ -2,7 +2,9 @@
 
 Each row is stamped with the model version (a GTO version such as ``forecaster@v1.2.0`` when a
 release deploys, else a content hash of the models) and the data version (the md5 DVC recorded for
-the raw data), so any published number can be traced to exactly what produced it.
+the raw data), so any published number can be traced to exactly what produced it. ``forecast`` is
+the mean (the quantity to order); ``p10``/``p50``/``p90`` (``model.quantiles.levels``) its quantiles
+for setting stock at a service level.
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ from forecastops import io
 from forecastops.config.load import load_params, section
 from forecastops.config.sections.segments import SegmentsConfig
 from forecastops.errors import ForecastopsError
-from forecastops.modeling.ensemble import predict_segment, segment_dir, usable
+from forecastops.modeling.ensemble import predict_segment, segment_dir
+from forecastops.modeling.rows import usable
+from forecastops.quality.intervals import quantile_columns
 
 
 def content_hash(root: Path) -> str:
@@ -76,7 +80,7 @@ def score(
         print(f"score: warning: {unscored} future rows of series newer than the horizon not scored")
     out = out.rename(columns={"ensemble": "forecast"})
     out["week_start"] = out["week_start"].dt.strftime("%Y-%m-%d")
-    for col in ("forecast", "lasso", "nn"):
+    for col in ("forecast", "lasso", "nn", *quantile_columns(out).values()):
         out[col] = out[col].round(3)
     out["model_version"] = model_version
     out["data_version"] = data_ver

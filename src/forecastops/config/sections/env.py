@@ -5,13 +5,15 @@ from __future__ import annotations
 from pydantic import Field
 
 from forecastops.config.sections.base import Section
+from forecastops.config.sections.evaluate import GateMetric
 
 
 class ReleaseGate(Section):
     """What a release must show beyond each segment's own verdict (``forecastops.quality.gate``)."""
 
-    max_regression: float = Field(ge=0)  # absolute increase of a segment's metric tolerated vs prod
+    max_regression: float = Field(ge=0)  # absolute increase of a metric tolerated vs prod
     min_pass_fraction: float = Field(ge=0, le=1)  # share of segments that must pass
+    overall_metric: GateMetric  # the overall row's regression metric (segments: their class's)
 
 
 class EnvConfig(Section):

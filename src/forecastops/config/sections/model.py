@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from forecastops.config.sections.base import Section
 
@@ -27,6 +27,10 @@ class NNConfig(Section):
     lr: float = Field(gt=0)
     weight_decay: float = Field(ge=0)
     patience: int = Field(ge=1)
+    # segment: one NN per segment. region: also one NN over the region's segments (the segment an
+    # embedded categorical); each segment keeps whichever wins on its validation weeks.
+    scope: Literal["segment", "region"]
+    n_seeds: int = Field(ge=1)  # networks per fitted model, averaged on the log scale
 
 
 class EnsembleConfig(Section):
@@ -34,6 +38,24 @@ class EnsembleConfig(Section):
     scale_grid: list[float] = Field(min_length=1)
     mean_weight_grid: list[float] = Field(min_length=1)
     select_metric: Literal["mape", "wape", "rmse_all"]
+    # duan: each component is multiplied (on the 1 + demand scale) by mean(exp(residual)) on the
+    # validation weeks, so it forecasts the mean, not the median a log target's back-transform gives.
+    smearing: Literal["duan", "none"]
+
+
+class QuantileConfig(Section):
+    """Split-conformal quantiles: per segment, empirical quantiles of log1p(actual) -
+    log1p(forecast) on the validation weeks, added to log1p(forecast) and back-transformed."""
+
+    levels: list[float] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _distinct_in_unit_interval(self) -> QuantileConfig:
+        if any(not 0 < q < 1 for q in self.levels) or len(set(self.levels)) != len(self.levels):
+            raise ValueError(f"levels must be distinct values in (0, 1), got {self.levels}")
+        if self.levels != sorted(self.levels):
+            raise ValueError(f"levels must be increasing, got {self.levels}")
+        return self
 
 
 class BaselineConfig(Section):
@@ -45,3 +67,4 @@ class ModelConfig(Section):
     nn: NNConfig
     ensemble: EnsembleConfig
     baseline: BaselineConfig
+    quantiles: QuantileConfig

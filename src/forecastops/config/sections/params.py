@@ -45,6 +45,17 @@ class Params(Section):
             )
         return self
 
+    @model_validator(mode="after")
+    def _every_class_has_a_gate_rule(self) -> Params:
+        labels = self.segments.velocity.labels
+        missing = [label for label in labels if label not in self.evaluate.gate.rules]
+        if missing:
+            raise ValueError(
+                f"evaluate.gate.rules has no rule for segment class(es) {missing} (the velocity "
+                f"labels {labels}): every segment needs a rule, or it could never pass"
+            )
+        return self
+
     def region_models(self) -> dict[str, ModelConfig]:
         """Each included region's ``model`` section with its overrides, validated like the base."""
         base = self.model.model_dump()

@@ -1,7 +1,7 @@
 """The pure part of the release gate: each segment's verdict recomputed from its metrics with
 ``quality.gate.judge`` (never the ``passed`` flag in the file), the share of segments that must
 pass (``env.gate.min_pass_fraction``), and no regression vs prod beyond ``env.gate.max_regression``
-(absolute increase of ``evaluate.pass_metric``, per segment and overall)."""
+(absolute increase of each segment's gate metric, and of ``env.gate.overall_metric`` overall)."""
 
 from __future__ import annotations
 
@@ -9,28 +9,52 @@ from typing import Any
 
 from forecastops.config.sections.env import ReleaseGate
 from forecastops.config.sections.evaluate import EvaluateConfig
-from forecastops.quality.gate import judge
+from forecastops.quality.gate import Verdict, describe_rules, judge
 from forecastops.quality.metrics import as_number
 
 EPS = 1e-12  # fractions and metric differences compared with float rounding tolerated
 
 
+def _increase(key: str, metric: str, new: dict, old: dict, limit: float) -> dict | None:
+    candidate, prod = as_number(new.get(metric)), as_number(old.get(metric))
+    if candidate is None or prod is None or candidate - prod <= limit + EPS:
+        return None
+    return {
+        "segment": key,
+        "metric": metric,
+        "prod": prod,
+        "candidate": candidate,
+        "increase": candidate - prod,
+    }
+
+
 def regressions(
-    metrics: dict, prod_metrics: dict, metric: str, max_regression: float
+    metrics: dict, prod_metrics: dict, evaluate: EvaluateConfig, release: ReleaseGate
 ) -> list[dict[str, Any]]:
-    """Segments (both files have) and ``overall`` whose ``metric`` rose by more than allowed."""
+    """Segments (both files have) whose gate metric, and ``overall`` whose ``overall_metric``, rose
+    by more than ``max_regression``."""
     segments = metrics.get("segments") or {}
     prod_segments = prod_metrics.get("segments") or {}
-    pairs = [(k, segments[k], prod_segments[k]) for k in sorted(set(segments) & set(prod_segments))]
-    pairs.append(("overall", metrics.get("overall") or {}, prod_metrics.get("overall") or {}))
     found = []
-    for key, new, old in pairs:
-        candidate, prod = as_number(new.get(metric)), as_number(old.get(metric))
-        if candidate is not None and prod is not None and candidate - prod > max_regression + EPS:
+    for key in sorted(set(segments) & set(prod_segments)):
+        metric = judge(key, segments[key], evaluate).metric
+        if metric is not None:
             found.append(
-                {"segment": key, "prod": prod, "candidate": candidate, "increase": candidate - prod}
+                _increase(key, metric, segments[key], prod_segments[key], release.max_regression)
             )
-    return found
+    overall = (metrics.get("overall") or {}, prod_metrics.get("overall") or {})
+    found.append(_increase("overall", release.overall_metric, *overall, release.max_regression))
+    return [r for r in found if r is not None]
+
+
+def _threshold_failure(
+    failing: list[tuple[str, Verdict]], total: int, release: ReleaseGate, evaluate: EvaluateConfig
+) -> str:
+    names = ", ".join(f"{key} ({v.describe()})" for key, v in failing)
+    return (
+        f"{total - len(failing)}/{total} segments pass their class rule ({describe_rules(evaluate)}) "
+        f"(need {release.min_pass_fraction:.0%}); failing: {names}"
+    )
 
 
 def check_gate(
@@ -50,25 +74,19 @@ def check_gate(
     if total == 0:
         failures.append("metrics.json has no segments")
     elif not thresholds_passed:
-        names = ", ".join(f"{key} ({v.describe()})" for key, v in failing)
-        failures.append(
-            f"{total - len(failing)}/{total} segments pass {evaluate.pass_metric} ≤ "
-            f"{evaluate.pass_threshold:g} (need {release.min_pass_fraction:.0%}); failing: {names}"
-        )
-    metric = evaluate.pass_metric
-    worse = (
-        regressions(metrics, prod_metrics, metric, release.max_regression) if prod_metrics else []
-    )
+        failures.append(_threshold_failure(failing, total, release, evaluate))
+    worse = regressions(metrics, prod_metrics, evaluate, release) if prod_metrics else []
     if worse:
-        shown = ", ".join(f"{r['segment']} ({r['prod']:.4f} → {r['candidate']:.4f})" for r in worse)
-        failures.append(
-            f"regression vs prod beyond {release.max_regression:g} in {metric}: {shown}"
+        shown = ", ".join(
+            f"{r['segment']} ({r['prod']:.4f} → {r['candidate']:.4f} {r['metric']})" for r in worse
         )
+        failures.append(f"regression vs prod beyond {release.max_regression:g}: {shown}")
     return {
         "passed": not failures,
         "thresholds_passed": thresholds_passed,
         "failures": failures,
         "failing_segments": [key for key, _ in failing],
         "pass_fraction": fraction,
+        "verdicts": {key: v.as_dict() for key, v in verdicts.items()},
         "regressions": worse,
     }

@@ -22,6 +22,7 @@ from forecastops.config.sections.segments import SegmentsConfig
 from forecastops.gitops.registry.git import git
 from forecastops.gitops.release.gate import check_gate
 from forecastops.gitops.release.prod import prod_metrics
+from forecastops.quality.gate import describe_rules
 
 BLOCKING = {"data_validation", "training_artifacts", "metrics"}  # checks whose detail is a failure
 
@@ -60,8 +61,8 @@ def _metrics_checks(
     thresholds = {
         "name": "thresholds",
         "passed": gate["thresholds_passed"],
-        "detail": f"{gate['pass_fraction']:.0%} of segments pass "
-        f"{evaluate.pass_metric} ≤ {evaluate.pass_threshold}",
+        "detail": f"{gate['pass_fraction']:.0%} of segments pass their class rule "
+        f"({describe_rules(evaluate)})",
     }
     regression = {
         "name": "no_regression_vs_prod",
@@ -105,10 +106,8 @@ def validate(
     return {
         "passed": not failures,
         "env": env.name,
-        "gate": {
-            **evaluate.model_dump(include={"pass_metric", "pass_threshold"}),
-            **env.gate.model_dump(),
-        },
+        "gate": {**evaluate.gate.model_dump(), **env.gate.model_dump()},
+        "verdicts": gate.get("verdicts", {}),
         "checks": checks,
         "failures": failures,
         "failing_segments": gate["failing_segments"],

@@ -26,11 +26,13 @@ REL_TOLERANCE = 1e-7
 # (key, column title, lower is better)
 COLUMNS: tuple[tuple[str, str, bool], ...] = (
     ("mape", "MAPE", True),
+    ("wape", "WAPE", True),
     ("rmse_0", "RMSE-0", True),
     ("rmse_all", "RMSE-all", True),
     ("baseline_mape", "baseline MAPE", True),
     ("mape_reduction", "MAPE reduction", False),
 )
+OVERALL = "overall"
 STATUS_ORDER = {"changed": 0, "new": 1, "removed": 2, "unchanged": 3}
 
 
@@ -43,6 +45,7 @@ class RowDiff:
     base_passed: bool | None = None
     head_passed: bool | None = None
     deltas: dict[str, float | None] = field(default_factory=dict)
+    rule: str = ""  # the verdict spelled out: which rule, the figure, the threshold
 
 
 @dataclass
@@ -78,8 +81,9 @@ def differs(a: Any, b: Any) -> bool:
 
 
 def verdict(key: str, row: dict[str, Any] | None, evaluate: EvaluateConfig) -> Verdict | None:
-    """The gate verdict of one row; ``None`` when the row is absent on that side."""
-    return judge(key, row, evaluate) if row else None
+    """The gate verdict of one row; ``None`` when the row is absent on that side, and for the
+    overall row (the gate judges segments)."""
+    return judge(key, row, evaluate) if row and key != OVERALL else None
 
 
 def _passed(v: Verdict | None) -> bool | None:
@@ -112,6 +116,7 @@ def diff_row(key: str, base: dict | None, head: dict | None, evaluate: EvaluateC
         h = as_number((head or {}).get(k))
         deltas[k] = h - b if b is not None and h is not None else None
     base_verdict, head_verdict = verdict(key, base, evaluate), verdict(key, head, evaluate)
+    shown = head_verdict or base_verdict
     return RowDiff(
         key,
         _status(base, head, base_verdict, head_verdict),
@@ -120,6 +125,7 @@ def diff_row(key: str, base: dict | None, head: dict | None, evaluate: EvaluateC
         _passed(base_verdict),
         _passed(head_verdict),
         deltas,
+        "" if shown is None else shown.describe(),
     )
 
 
@@ -130,7 +136,7 @@ def diff_metrics(base: dict | None, head: dict | None, evaluate: EvaluateConfig)
     keys = sorted(set(base_segments) | set(head_segments))
     rows = [diff_row(k, base_segments.get(k), head_segments.get(k), evaluate) for k in keys]
     rows.sort(key=lambda r: (STATUS_ORDER[r.status], r.key))
-    overall = diff_row("overall", base.get("overall"), head.get("overall"), evaluate)
+    overall = diff_row(OVERALL, base.get(OVERALL), head.get(OVERALL), evaluate)
     return MetricsDiff(overall, rows)
 
 

@@ -1,5 +1,6 @@
-"""Markdown tables of a metric diff: one row per segment (MAPE, RMSE-0, RMSE-all, baseline MAPE,
-MAPE reduction, the gate verdict), values at display precision with coloured deltas."""
+"""Markdown tables of a metric diff: one row per segment (MAPE, WAPE, RMSE-0, RMSE-all, baseline
+MAPE, MAPE reduction, the gate verdict with the rule it was judged by), values at display precision
+with coloured deltas."""
 
 from __future__ import annotations
 
@@ -38,12 +39,13 @@ def verdict_text(flag: bool | None) -> str:
 
 
 def gate_cell(row: RowDiff) -> str:
+    """``✅ pass (was ❌ fail)`` and the rule it was judged by with the figure: ``mase=0.8 ≤ 1 …``."""
     if row.status == "removed":
         return f"~~{verdict_text(row.base_passed)}~~"
     cell = verdict_text(row.head_passed)
     if row.status == "changed" and row.base_passed != row.head_passed:
         cell += f" (was {verdict_text(row.base_passed)})"
-    return cell
+    return f"{cell} · {row.rule.rsplit(':', 1)[0]}" if row.rule else cell
 
 
 def row_markdown(row: RowDiff, bold: bool = False) -> str:

@@ -8,10 +8,11 @@ from __future__ import annotations
 from forecastops.config.sections.evaluate import EvaluateConfig
 from forecastops.gitops.report.diff import diff_metrics, pass_count
 from forecastops.gitops.report.markdown import STATUS_LABEL, WATERMARK, table
+from forecastops.quality.gate import describe_rules
 
 
 def describe_gate(evaluate: EvaluateConfig) -> str:
-    return f"gate: `{evaluate.pass_metric}` ≤ {evaluate.pass_threshold:g}"
+    return f"gate: {describe_rules(evaluate)}"
 
 
 def build_diff_markdown(
