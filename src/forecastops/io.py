@@ -1,5 +1,11 @@
-"""Atomic file output: write beside the target, then rename, so a failed stage never leaves a
-half-written file and earlier outputs stay intact."""
+"""Atomic file output: write to a scratch directory, then rename onto the target, so a failed stage
+never leaves a half-written file and earlier outputs stay intact.
+
+Scratch lives in ``.forecastops/tmp`` at the repository root (the nearest folder with a dvc.yaml;
+same filesystem, so the rename is atomic), never inside a folder DVC hashes: a run killed mid-write
+leaves nothing in ``models/`` to change its hash. Scratch of processes no longer alive is swept at
+the next start.
+"""
 
 from __future__ import annotations
 
@@ -15,24 +21,55 @@ from typing import Any
 from forecastops.errors import ForecastopsError
 
 
+SCRATCH = Path(".forecastops/tmp")  # relative to the repository root
+
+
+def scratch_root(target: Path) -> Path:
+    """``.forecastops/tmp`` of the repository holding ``target`` (else beside it)."""
+    start = target.resolve().parent
+    for folder in (start, *start.parents):
+        if (folder / "dvc.yaml").is_file():
+            return folder / SCRATCH
+    return start / SCRATCH
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def sweep(root: Path) -> None:
+    """Remove scratch left by processes that died (SIGKILL, power loss) before cleaning up."""
+    for entry in root.glob("*-*") if root.is_dir() else []:
+        pid = entry.name.split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(entry, ignore_errors=True)
+
+
 @contextmanager
 def atomic_path(target: str | Path) -> Iterator[Path]:
-    """Yield a temporary path next to ``target``; on success it replaces ``target`` (file or dir)."""
+    """Yield a temporary path in scratch; on success it replaces ``target`` (file or dir)."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent)) / target.name
+    root = scratch_root(target)
+    root.mkdir(parents=True, exist_ok=True)
+    sweep(root)
+    work = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=root))
+    tmp = work / target.name
     try:
         yield tmp
         if target.is_dir() and not target.is_symlink():
-            old = target.with_name(f".{target.name}.old")
-            shutil.rmtree(old, ignore_errors=True)
-            target.rename(old)
+            target.rename(work / "old")
             tmp.rename(target)
-            shutil.rmtree(old, ignore_errors=True)
         else:
             os.replace(tmp, target)
     finally:
-        shutil.rmtree(tmp.parent, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def atomic_write(target: str | Path, writer: Callable[[Path], Any]) -> Path:

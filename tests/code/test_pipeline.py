@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import pickle
 import subprocess
 import sys
 from pathlib import Path
@@ -75,6 +77,35 @@ def test_smoke_produces_metrics_validation_plots_and_stamped_forecasts(smoke, lo
     assert forecasts["model_version"].str.startswith("workspace:").all()
     assert forecasts["data_version"].notna().all() and (forecasts["forecast"] >= 0).all()
     assert "Data and pipelines are up to date" in dvc("status", cwd=smoke / "ws")
+
+
+class _Payload:
+    """A pickle that runs a command when unpickled (what a tampered model file could hold)."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.marker}",))
+
+
+@pytest.mark.parametrize("name", ["nn_0.pt", "lasso.json", "meta.json"])
+def test_a_tampered_model_file_is_refused_before_it_is_read(smoke, monkeypatch, capsys, name):
+    ws = smoke / "ws"
+    monkeypatch.chdir(ws)
+    target = ws / "models" / "texas" / "large_fast" / name
+    original, forecasts = target.read_bytes(), (ws / "outputs" / "forecasts.csv").read_bytes()
+    marker = smoke / "executed"
+    try:
+        target.write_bytes(pickle.dumps(_Payload(marker)))
+        assert cli.main(["score"]) == 2
+        err = capsys.readouterr().err
+        assert "models/texas: does not match dvc.lock" in err and f"large_fast/{name}" in err
+        assert not marker.exists()
+        assert (ws / "outputs" / "forecasts.csv").read_bytes() == forecasts
+    finally:
+        target.write_bytes(original)
+    assert cli.main(["score"]) == 0
 
 
 def test_changing_one_region_retrains_only_that_region(smoke):

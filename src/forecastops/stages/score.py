@@ -23,6 +23,7 @@ from forecastops.config.load import load_params, section
 from forecastops.config.sections.segments import SegmentsConfig
 from forecastops.errors import ForecastopsError
 from forecastops.modeling.ensemble import predict_segment, segment_dir
+from forecastops.modeling.integrity import verify_models
 from forecastops.modeling.rows import usable
 from forecastops.quality.intervals import quantile_columns
 
@@ -115,6 +116,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="JSON from `forecastops registry check-ref --out` (deploy.yml): stamps its version",
     )
     parser.add_argument("--data-dvc", default="data.dvc")
+    parser.add_argument(
+        "--lock", default="dvc.lock", help="the models must hash to what this file pins"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -128,6 +132,7 @@ def run(args: argparse.Namespace) -> int:
         version = args.model_version or f"workspace:{content_hash(models_dir)}"
     data_ver = data_version(Path(args.data_dvc), Path(params["env"]["data_root"]))
     regions = list(section(params, "segments", SegmentsConfig).regions)
+    verify_models(models_dir, regions, Path(args.lock))  # before any model file is read
     out = score(Path(args.features), models_dir, regions, version, data_ver)
     io.atomic_write(args.out, lambda p: out.to_csv(p, index=False))
     weeks = sorted(out["week_start"].unique())
