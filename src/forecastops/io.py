@@ -20,7 +20,6 @@ from typing import Any
 
 from forecastops.errors import ForecastopsError
 
-
 SCRATCH = Path(".forecastops/tmp")  # relative to the repository root
 
 
