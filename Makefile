@@ -39,7 +39,7 @@ data: install ## fetch data/ from the DVC remote, or materialise the embedded de
 	  else echo "error: generated data/ differs from the committed data.dvc" >&2; exit 1; fi; fi
 
 run: data params-check ## run the whole pipeline on the default data (dvc repro)
-	dvc repro
+	forecastops repro
 	@echo; echo "Results:"; \
 	echo "  metrics     reports/metrics.json   (dvc metrics show)"; \
 	echo "  validation  reports/data_validation.json"; \

@@ -65,7 +65,7 @@ verify-pinned: install ## fail unless the workspace is what git pins: nothing to
 	git diff --exit-code --stat -- $(PINNED_FILES)
 
 repro: params-check ## reproduce the pipeline (only changed stages rerun)
-	dvc repro $(REPRO_FLAGS)
+	forecastops repro $(REPRO_FLAGS)
 
 dvc-push: install ## cache -> DVC remote
 	dvc push

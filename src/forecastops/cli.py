@@ -24,6 +24,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "train": ("forecastops.stages.train", "fit one region's segment ensembles and baselines"),
     "evaluate": ("forecastops.stages.evaluate", "metrics, pass/fail per segment, plots"),
     "score": ("forecastops.stages.score", "batch forecasts for the next horizon"),
+    "repro": (
+        "forecastops.gitops.repro",
+        "dvc repro; a failed run leaves *.dvc pointers as they were",
+    ),
     "smoke": ("forecastops.gitops.smoke", "run the real DVC pipeline on the committed sample"),
     "report": ("forecastops.gitops.report.cli", "markdown reports (metric diff between revisions)"),
     "registry": ("forecastops.gitops.registry.cli", "model registry (GTO): versions, stages"),

@@ -84,8 +84,9 @@ def _counts(per_segment: dict[str, dict], bias_tolerance: float) -> dict[str, in
 
 
 def evaluate(preds: pd.DataFrame, segments: SegmentsConfig, cfg: EvaluateConfig) -> dict:
-    """The metrics.json document: {"overall": {...}, "segments": {key: {...}}}; each segment
-    carries its gate verdict (which rule, the figure, the threshold, pass or why not)."""
+    """The metrics.json document: {"overall", "classes" (per segment class, with how many of its
+    segments pass), "segments"}; each segment carries its gate verdict (which rule, the figure,
+    the threshold, pass or why not)."""
     per_segment, verdicts = {}, {}
     for key, rows in preds.groupby("segment", sort=True):
         per_segment[str(key)], verdicts[str(key)] = _segment_block(str(key), rows, cfg)
@@ -101,7 +102,11 @@ def evaluate(preds: pd.DataFrame, segments: SegmentsConfig, cfg: EvaluateConfig)
             "missing_segments": sorted(set(segments.segment_keys()) - set(per_segment)),
         }
     )
-    return {"overall": overall, "segments": per_segment}
+    classes = {
+        str(cls): {**score_block(rows), **by_class(verdicts).get(str(cls), {})}
+        for cls, rows in preds.groupby("velocity", sort=True)
+    }
+    return {"overall": overall, "classes": classes, "segments": per_segment}
 
 
 def load_predictions(models_dir: Path, regions: list[str]) -> pd.DataFrame:
