@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -106,6 +108,26 @@ def test_a_tampered_model_file_is_refused_before_it_is_read(smoke, monkeypatch, 
     finally:
         target.write_bytes(original)
     assert cli.main(["score"]) == 0
+
+
+def test_a_run_killed_mid_training_then_rerun_gives_byte_identical_outputs(smoke):
+    """SIGKILL the whole `dvc repro --force` while a train stage is writing its models; the next
+    `dvc repro` must give the same dvc.lock (every output hash) and forecasts (model_version)."""
+    ws = smoke / "ws"
+    pinned = {name: (ws / name).read_bytes() for name in ("dvc.lock", "outputs/forecasts.csv")}
+    proc = subprocess.Popen(
+        [DVC, "repro", "--force"], cwd=ws, start_new_session=True, stdout=subprocess.DEVNULL
+    )
+    scratch = ws / ".forecastops" / "tmp"
+    deadline = time.monotonic() + 120
+    while not list(scratch.glob("*/texas")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert proc.poll() is None, "the run ended before a stage started writing"
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert not [p for p in (ws / "models").rglob(".*")]  # no temp folder where DVC hashes
+    dvc("repro", cwd=ws)
+    assert {name: (ws / name).read_bytes() for name in pinned} == pinned
 
 
 def test_changing_one_region_retrains_only_that_region(smoke):
