@@ -2,7 +2,7 @@
 # workflows are thin and each step can be rehearsed on a laptop. Uses VENV/BIN from the Makefile.
 .PHONY: install-cml pr-check pr-report pr-comment pr-summary dvc-pull dvc-pull-pinned repro \
 	dvc-push verify-pinned report-main model-update-pr release-validate release-summary \
-	release-record register promote rollback registry-list deploy-check deploy-pull deploy-score \
+	release-status release-record register promote rollback registry-list deploy-check deploy-pull deploy-score \
 	deploy-publish lint-workflows
 
 # Base revision of a pull request: origin/<base branch> in Actions, else origin/main or main.
@@ -84,8 +84,13 @@ model-update-pr: ## open/refresh the "model update" PR with dvc.lock + metrics +
 	  $(SMOKE_REPORTS)
 
 release-validate: verify-pinned ## release gate in the prod env -> $(RELEASE_REPORT) (no retraining)
-	forecastops params env=prod --out $(PROD_PARAMS)
+	forecastops release params --out $(PROD_PARAMS)
 	forecastops release validate --params $(PROD_PARAMS) --out $(RELEASE_REPORT)
+
+# release.yml's validate job, always (also after a failure): the commit status check-ref requires
+# in Actions (success only for a passing report about HEAD). Needs gh and GH_TOKEN (statuses: write).
+release-status: install ## set the release commit status (registry.release_status) on HEAD from $(RELEASE_REPORT)
+	forecastops release status --report $(RELEASE_REPORT)
 
 release-summary: ## append $(RELEASE_REPORT) to the Actions job summary (what prod approvers see)
 	{ echo '### Release validation'; echo '```json'; cat $(RELEASE_REPORT); echo '```'; } \
