@@ -75,7 +75,7 @@ report-main: install ## metric diff of the workspace vs main's committed metrics
 	$(CML) comment create --target=commit --watermark-title=$(CML_MAIN_WATERMARK) --update $(MAIN_REPORT)
 
 # Opened with FORECASTOPS_PUSH_TOKEN as REPO_TOKEN (main.yml) so that pr.yml runs on it (the
-# required `pr / check`); no [skip ci], which would skip pr.yml too. No loop: it touches only
+# required `pr-check`); no [skip ci], which would skip pr.yml too. No loop: it touches only
 # dvc.lock and reports/, which main.yml paths-ignores.
 model-update-pr: ## open/refresh the "model update" PR with dvc.lock + metrics + data validation
 	$(CML) pr create --title "Model update: $$(git rev-parse --short HEAD)" \
@@ -126,6 +126,7 @@ deploy-publish: install ## $(PUBLISHED) -> DVC remote (content-addressed)
 	dvc add $(PUBLISHED)
 	dvc push $(PUBLISHED).dvc
 
-lint-workflows: install ## workflow schema + zizmor (offline)
+lint-workflows: install ## workflow schema + zizmor (offline, auditor persona)
 	check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
-	zizmor --offline .github/workflows
+	zizmor --offline --persona auditor .github/workflows
+
