@@ -3,7 +3,7 @@
 .PHONY: install-cml pr-check pr-report pr-comment pr-summary dvc-pull dvc-pull-pinned repro \
 	dvc-push verify-pinned report-main model-update-pr release-validate release-summary \
 	release-status release-record register promote rollback registry-list deploy-check deploy-pull deploy-score \
-	deploy-publish lint-workflows
+	deploy-publish lint-workflows repo-settings repo-settings-dry-run
 
 # Base revision of a pull request: origin/<base branch> in Actions, else origin/main or main.
 BASE ?= $(if $(GITHUB_BASE_REF),origin/$(GITHUB_BASE_REF),$(shell git rev-parse -q --verify origin/main >/dev/null 2>&1 && echo origin/main || echo main))
@@ -130,3 +130,12 @@ lint-workflows: install ## workflow schema + zizmor (offline, auditor persona)
 	check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 	zizmor --offline --persona auditor .github/workflows
 
+# Repository settings the flow relies on (branch protection, rulesets, environments, Actions
+# defaults), from a file in the repository; run by an admin with `gh auth login` done.
+REPO_SETTINGS ?= .github/repo-settings.yaml
+
+repo-settings-dry-run: install ## print the gh api calls that apply $(REPO_SETTINGS) (changes nothing)
+	forecastops repo-settings apply --file $(REPO_SETTINGS) --dry-run
+
+repo-settings: install ## apply $(REPO_SETTINGS) with gh api (repository admin)
+	forecastops repo-settings apply --file $(REPO_SETTINGS)

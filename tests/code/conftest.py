@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -161,3 +163,48 @@ def pinned_metrics(values: dict[str, float], regions: tuple[str, ...] = REGIONS)
     }
     lock = yaml.safe_dump({"schema": "2.0", "stages": stages}, sort_keys=False)
     return {"reports/metrics.json": text, "dvc.lock": lock}
+
+
+FAKE_GH = """#!{python}
+import json, os, sys
+args = sys.argv[1:]
+stdin = sys.stdin.read() if "--input" in args else None
+with open(os.environ["FAKE_GH_LOG"], "a") as log:
+    log.write(json.dumps([args, stdin]) + "\\n")
+endpoint = next(a for a in args[1:] if not a.startswith("-") and a.upper() != a)
+replies = json.load(open(os.environ["FAKE_GH_REPLIES"]))
+sys.stdout.write(replies.get(endpoint, ""))
+sys.exit(int(os.environ.get("FAKE_GH_EXIT", "0")))
+"""
+
+
+class FakeGh:
+    """A ``gh`` on PATH: logs each call (arguments, stdin) and prints the reply set for its
+    endpoint (empty when none)."""
+
+    def __init__(self, root: Path) -> None:
+        self.log, self.replies = root / "gh.log", root / "gh-replies.json"
+        self.replies.write_text("{}")
+
+    def reply(self, endpoint: str, text: str) -> None:
+        replies = json.loads(self.replies.read_text())
+        self.replies.write_text(json.dumps({**replies, endpoint: text}))
+
+    def calls(self) -> list[tuple[list[str], str | None]]:
+        if not self.log.exists():
+            return []
+        return [tuple(json.loads(ln)) for ln in self.log.read_text().splitlines()]
+
+
+@pytest.fixture
+def fake_gh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> FakeGh:
+    bin_dir = tmp_path / "fake-bin"
+    bin_dir.mkdir()
+    exe = bin_dir / "gh"
+    exe.write_text(FAKE_GH.format(python=sys.executable))
+    exe.chmod(0o755)
+    fake = FakeGh(tmp_path)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("FAKE_GH_LOG", str(fake.log))
+    monkeypatch.setenv("FAKE_GH_REPLIES", str(fake.replies))
+    return fake

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from pathlib import Path
 
 import pytest
@@ -135,43 +134,14 @@ def test_gate_config_is_read_at_the_versions_commit(git_repo, capsys):
 
 
 # ----------------------------------------------------------------- release.yml's commit status
-FAKE_GH = """#!{python}
-import json, os, sys
-with open(os.environ["FAKE_GH_LOG"], "a") as log:
-    log.write(json.dumps(sys.argv[1:]) + "\\n")
-reply = os.environ.get("FAKE_GH_REPLY")
-if reply:
-    sys.stdout.write(open(reply).read())
-sys.exit(int(os.environ.get("FAKE_GH_EXIT", "0")))
-"""
-
-
-@pytest.fixture
-def fake_gh(tmp_path, monkeypatch):
-    """A ``gh`` on PATH that logs its arguments and prints ``reply(...)``'s statuses."""
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    exe = bin_dir / "gh"
-    exe.write_text(FAKE_GH.format(python=sys.executable))
-    exe.chmod(0o755)
-    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
-    log, reply_file = tmp_path / "gh.log", tmp_path / "gh.json"
-    monkeypatch.setenv("FAKE_GH_LOG", str(log))
-    monkeypatch.setenv("FAKE_GH_REPLY", str(reply_file))
-
-    def reply(*statuses: tuple[str, str]) -> None:
-        """Statuses newest first, each (state, creator login)."""
-        reply_file.write_text(
-            json.dumps(
-                [
-                    {"context": CONTEXT, "state": s, "creator": {"login": who}, "target_url": "u"}
-                    for s, who in statuses
-                ]
-            )
-        )
-
-    reply()
-    return reply, lambda: [json.loads(ln) for ln in log.read_text().splitlines()]
+def statuses(*entries: tuple[str, str]) -> str:
+    """The statuses API's answer, newest first: each (state, creator login)."""
+    return json.dumps(
+        [
+            {"context": CONTEXT, "state": state, "creator": {"login": who}, "target_url": "u"}
+            for state, who in entries
+        ]
+    )
 
 
 def deployable(repo: Path) -> tuple[str, str]:
@@ -183,28 +153,28 @@ def deployable(repo: Path) -> tuple[str, str]:
 
 
 def test_in_actions_check_ref_requires_release_status(git_repo, capsys, monkeypatch, fake_gh):
-    reply, calls = fake_gh
     tag, validated = deployable(git_repo)
+    endpoint = f"repos/{{owner}}/{{repo}}/commits/{validated}/statuses?per_page=100"
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
-    for statuses, reason in [
-        ((), f"no commit status '{CONTEXT}': release.yml never validated this commit"),
-        ((("success", "mallory"),), "was set only by mallory, not by github-actions[bot]"),
-        ((("failure", "github-actions[bot]"), ("success", "github-actions[bot]")), "is failure"),
+    for reply, reason in [
+        (statuses(), f"no commit status '{CONTEXT}': release.yml never validated this commit"),
+        (statuses(("success", "mallory")), "was set only by mallory, not by github-actions[bot]"),
+        (
+            statuses(("failure", "github-actions[bot]"), ("success", "github-actions[bot]")),
+            "is failure",
+        ),
     ]:
-        reply(*statuses)
+        fake_gh.reply(endpoint, reply)
         err = refused(capsys, "registry", "check-ref", tag)
         assert f"refusing to deploy {tag}" in err and reason in err
-    # newest trusted status wins; an untrusted newer one is ignored
-    reply(("failure", "mallory"), ("success", "github-actions[bot]"))
+    # the newest trusted status counts; a newer one from anyone else is ignored
+    fake_gh.reply(endpoint, statuses(("failure", "mallory"), ("success", "github-actions[bot]")))
     assert fo("registry", "check-ref", tag, "--out", "d.json") == 0
     assert f"GitHub status '{CONTEXT}' on {validated[:10]}: success" in capsys.readouterr().err
-    assert calls()[-1] == [
-        "api",
-        f"repos/{{owner}}/{{repo}}/commits/{validated}/statuses?per_page=100",
-    ]
+    assert fake_gh.calls()[-1] == (["api", endpoint], None)
     # gh failing (no token, no network) refuses with gh's message
     monkeypatch.setenv("FAKE_GH_EXIT", "1")
-    assert "gh api repos/{owner}/{repo}/commits/" in refused(capsys, "registry", "check-ref", tag)
+    assert f"gh api {endpoint} failed (exit 1)" in refused(capsys, "registry", "check-ref", tag)
 
 
 def test_outside_actions_the_status_check_is_skipped_or_required_by_config(
@@ -233,7 +203,6 @@ def git_path() -> str:
 
 
 def test_release_status_posts_the_verdict_about_head(git_repo, capsys, monkeypatch, fake_gh):
-    _, calls = fake_gh
     head = git(git_repo, "rev-parse", "HEAD")
     for key, value in {"GITHUB_SERVER_URL": "https://github.com", "GITHUB_RUN_ID": "42"}.items():
         monkeypatch.setenv(key, value)
@@ -242,30 +211,27 @@ def test_release_status_posts_the_verdict_about_head(git_repo, capsys, monkeypat
     report = git_repo / REPORT
     report.write_text(json.dumps({**PASSING, "validated_commit": head}))
     assert fo("release", "status") == 0
-    assert calls()[-1] == [
-        "api",
-        "--method",
-        "POST",
-        f"repos/{{owner}}/{{repo}}/statuses/{head}",
-        "-f",
-        "state=success",
-        "-f",
-        f"context={CONTEXT}",
-        "-f",
-        "description=release gate passed (prod env)",
-        "-f",
-        "target_url=https://github.com/acme/forecastops/actions/runs/42",
-    ]
+    post = ["api", "--method", "POST", f"repos/{{owner}}/{{repo}}/statuses/{head}"]
+    assert fake_gh.calls()[-1] == (
+        [
+            *post,
+            *("-f", "state=success", "-f", f"context={CONTEXT}"),
+            *("-f", "description=release gate passed (prod env)"),
+            *("-f", "target_url=https://github.com/acme/forecastops/actions/runs/42"),
+        ],
+        None,
+    )
     report.write_text(
         json.dumps({"passed": False, "failures": ["x" * 200], "validated_commit": head})
     )
     assert fo("release", "status") == 0
-    posted = dict(calls()[-1][i + 1].split("=", 1) for i in range(4, 11, 2))
+    args = fake_gh.calls()[-1][0]
+    posted = dict(a.split("=", 1) for a in args[len(post) + 1 :: 2])
     assert posted["state"] == "failure" and len(posted["description"]) == 140
     report.unlink()  # the validate job died before writing it
     assert fo("release", "status") == 0
-    assert "-f" in calls()[-1] and "state=error" in calls()[-1]
+    assert "state=error" in fake_gh.calls()[-1][0]
     report.write_text(json.dumps({**PASSING, "validated_commit": "0" * 40}))
-    n = len(calls())
+    n = len(fake_gh.calls())
     assert "not setting a status about another commit" in refused(capsys, "release", "status")
-    assert len(calls()) == n
+    assert len(fake_gh.calls()) == n
