@@ -103,6 +103,11 @@ def test_release_promotes_deploys_and_rolls_back_real_models(smoke, monkeypatch,
     ws, origin = smoke / "ws", smoke / "origin.git"
     report = "reports/release_validation.json"
     subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(origin)], check=True)
+    # this rehearsal releases in env=local: promote and check-ref recompute the gate from conf/
+    # composed with env=<registry.release_env> (prod would expect models for all 14 regions)
+    params = config_load.load_params(ws / "params.yaml")
+    params["registry"]["release_env"] = "local"
+    (ws / "params.yaml").write_text(config_compose.dump(params))
     for args in (["init", "-q", "-b", "main"], ["remote", "add", "origin", str(origin)]):
         subprocess.run(["git", *args], cwd=ws, check=True)
     subprocess.run(["git", "add", "-A"], cwd=ws, check=True)
