@@ -4,25 +4,56 @@ SHELL := /bin/bash
 VENV ?= .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
-# Pinned first so pip takes the CPU wheel and never resolves torch to a multi-GB CUDA build;
-# pyproject.toml keeps a range so users get a current torch.
-TORCH_VERSION ?= 2.13.0
+# The dev/CI environment is installed from a lock: every package at an exact version with its
+# hashes (pip --require-hashes), compiled by `make lock` from pyproject.toml's ranges (kept for
+# library users) and requirements/<lock>.in. requirements/dev.txt has torch's CPU wheel (it starts
+# with PyTorch's index; PyPI's Linux torch is a CUDA build); GPU runners set
+# LOCK=requirements/dev-cuda.txt (torch's CUDA build from PyPI).
+LOCK ?= requirements/dev.txt
+LOCK_PYTHON ?= 3.11
+LOCK_PLATFORM ?= x86_64-manylinux_2_28
+PYPI_INDEX ?= https://pypi.org/simple
+TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
+# where `make lock` finds the CPU torch (offline: TORCH_RESOLVE="--find-links DIR-with-the-wheel")
+TORCH_RESOLVE ?= --extra-index-url $(TORCH_INDEX)
+LOCK_FLAGS ?=# e.g. --upgrade, --upgrade-package pandas (default: keep the current pins)
+UV_VERSION ?= 0.13.9
+UV_VENV ?= .tools/uv
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: install params params-check data run test lint pytest smoke bench clean
+.PHONY: install lock params params-check data run test lint pytest smoke bench clean
 .DEFAULT_GOAL := help
 
 help: ## list the targets (this)
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort | expand -t 20
 
-$(BIN)/.installed: pyproject.toml
+$(BIN)/.installed: pyproject.toml $(LOCK)
+	@v=$$($(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
+	[ "$$v" = "$(LOCK_PYTHON)" ] || { echo "error: $(LOCK) is locked for Python $(LOCK_PYTHON)," \
+	  "$(PYTHON) is $$v: run PYTHON=python$(LOCK_PYTHON) make install" >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q torch==$(TORCH_VERSION)
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q --require-hashes -r $(LOCK)
+	$(BIN)/pip install -q --no-deps --no-build-isolation -e .
+	$(BIN)/pip check
 	touch $@
 
-install: $(BIN)/.installed ## create .venv and install the package with dev tools
+install: $(BIN)/.installed ## create .venv from the lock $(LOCK), then the package itself (no deps)
+
+# One lock: $(1) the .in, $(2) the lock, $(3) extra resolution sources. Pins already in the lock are
+# kept unless LOCK_FLAGS says otherwise. unsafe-best-match: PyTorch's index also serves copies of
+# PyPI packages; pick the best version across both (like pip), the hashes pin the exact files.
+uv-compile = $(UV_VENV)/bin/uv pip compile pyproject.toml $(1) --extra dev --generate-hashes \
+	--python-version $(LOCK_PYTHON) --python-platform $(LOCK_PLATFORM) --index-url $(PYPI_INDEX) \
+	$(3) --index-strategy unsafe-best-match --no-emit-index-url --no-emit-find-links \
+	--custom-compile-command 'make lock' $(LOCK_FLAGS) -o $(2)
+
+lock: ## refresh requirements/dev.txt and dev-cuda.txt (uv pip compile; LOCK_FLAGS=--upgrade to bump)
+	test -x $(UV_VENV)/bin/uv || { $(PYTHON) -m venv $(UV_VENV) && \
+	  $(UV_VENV)/bin/pip install -q uv==$(UV_VERSION); }
+	sed -i '/^--extra-index-url /d' requirements/dev.txt
+	$(call uv-compile,requirements/dev.in,requirements/dev.txt,$(TORCH_RESOLVE))
+	sed -i '1i --extra-index-url $(TORCH_INDEX)' requirements/dev.txt
+	$(call uv-compile,requirements/dev-cuda.in,requirements/dev-cuda.txt,)
 
 params: install ## compose conf/ into params.yaml
 	forecastops params

@@ -2,8 +2,8 @@
 # workflows are thin and each step can be rehearsed on a laptop. Uses VENV/BIN from the Makefile.
 .PHONY: install-cml pr-check pr-report pr-comment pr-summary dvc-pull dvc-pull-pinned repro \
 	dvc-push verify-pinned report-main model-update-pr release-validate release-summary \
-	release-record register promote rollback registry-list deploy-check deploy-pull deploy-score \
-	deploy-publish lint-workflows
+	release-status release-record register promote rollback registry-list deploy-check deploy-pull deploy-score \
+	deploy-publish lint-workflows repo-settings repo-settings-dry-run
 
 # Base revision of a pull request: origin/<base branch> in Actions, else origin/main or main.
 BASE ?= $(if $(GITHUB_BASE_REF),origin/$(GITHUB_BASE_REF),$(shell git rev-parse -q --verify origin/main >/dev/null 2>&1 && echo origin/main || echo main))
@@ -75,7 +75,7 @@ report-main: install ## metric diff of the workspace vs main's committed metrics
 	$(CML) comment create --target=commit --watermark-title=$(CML_MAIN_WATERMARK) --update $(MAIN_REPORT)
 
 # Opened with FORECASTOPS_PUSH_TOKEN as REPO_TOKEN (main.yml) so that pr.yml runs on it (the
-# required `pr / check`); no [skip ci], which would skip pr.yml too. No loop: it touches only
+# required `pr-check`); no [skip ci], which would skip pr.yml too. No loop: it touches only
 # dvc.lock and reports/, which main.yml paths-ignores.
 model-update-pr: ## open/refresh the "model update" PR with dvc.lock + metrics + data validation
 	$(CML) pr create --title "Model update: $$(git rev-parse --short HEAD)" \
@@ -84,8 +84,13 @@ model-update-pr: ## open/refresh the "model update" PR with dvc.lock + metrics +
 	  $(SMOKE_REPORTS)
 
 release-validate: verify-pinned ## release gate in the prod env -> $(RELEASE_REPORT) (no retraining)
-	forecastops params env=prod --out $(PROD_PARAMS)
+	forecastops release params --out $(PROD_PARAMS)
 	forecastops release validate --params $(PROD_PARAMS) --out $(RELEASE_REPORT)
+
+# release.yml's validate job, always (also after a failure): the commit status check-ref requires
+# in Actions (success only for a passing report about HEAD). Needs gh and GH_TOKEN (statuses: write).
+release-status: install ## set the release commit status (registry.release_status) on HEAD from $(RELEASE_REPORT)
+	forecastops release status --report $(RELEASE_REPORT)
 
 release-summary: ## append $(RELEASE_REPORT) to the Actions job summary (what prod approvers see)
 	{ echo '### Release validation'; echo '```json'; cat $(RELEASE_REPORT); echo '```'; } \
@@ -121,6 +126,16 @@ deploy-publish: install ## $(PUBLISHED) -> DVC remote (content-addressed)
 	dvc add $(PUBLISHED)
 	dvc push $(PUBLISHED).dvc
 
-lint-workflows: install ## workflow schema + zizmor (offline)
+lint-workflows: install ## workflow schema + zizmor (offline, auditor persona)
 	check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
-	zizmor --offline .github/workflows
+	zizmor --offline --persona auditor .github/workflows
+
+# Repository settings the flow relies on (branch protection, rulesets, environments, Actions
+# defaults), from a file in the repository; run by an admin with `gh auth login` done.
+REPO_SETTINGS ?= .github/repo-settings.yaml
+
+repo-settings-dry-run: install ## print the gh api calls that apply $(REPO_SETTINGS) (changes nothing)
+	forecastops repo-settings apply --file $(REPO_SETTINGS) --dry-run
+
+repo-settings: install ## apply $(REPO_SETTINGS) with gh api (repository admin)
+	forecastops repo-settings apply --file $(REPO_SETTINGS)

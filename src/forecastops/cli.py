@@ -32,6 +32,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("forecastops.gitops.report.cli", "markdown reports (metric diff between revisions)"),
     "registry": ("forecastops.gitops.registry.cli", "model registry (GTO): versions, stages"),
     "release": ("forecastops.gitops.release.cli", "release validation gate"),
+    "repo-settings": (
+        "forecastops.gitops.github.cli",
+        "apply the repository settings file (.github/repo-settings.yaml) with gh api",
+    ),
 }
 
 

@@ -158,11 +158,16 @@ CRIPPLED_TEXAS = (
 PROD_GATE = "env.gate.min_pass_fraction=1.0"  # prod's: every segment passes its class rule
 
 
+# This rehearsal releases in env=local: promote and check-ref recompute the gate from conf/
+# composed with env=<registry.release_env> (prod would expect models for all 14 regions).
+LOCAL_RELEASE = ("env=local", "registry.release_env=local")
+
+
 def _retrain(ws: Path, *overrides: str) -> None:
     """params.yaml from ``env=local`` plus ``overrides``, ``dvc repro``, and commit the result."""
-    params = config_compose.compose(["env=local", *overrides], REPO / "conf")
+    params = config_compose.compose([*LOCAL_RELEASE, *overrides], REPO / "conf")
     (ws / "params.yaml").write_text(config_compose.dump(params))
-    gate = config_compose.compose(["env=local", PROD_GATE, *overrides], REPO / "conf")
+    gate = config_compose.compose([*LOCAL_RELEASE, PROD_GATE, *overrides], REPO / "conf")
     (ws / "prod_gate.yaml").write_text(config_compose.dump(gate))
     dvc("repro", cwd=ws)
     subprocess.run(["git", "add", "-A"], cwd=ws, check=True)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import commit_files, git, metrics
+from conftest import PROD_OVERRIDES, REPO, commit_files, git, metrics, pinned_metrics
 from forecastops import cli
 from forecastops.config.compose import compose, dump
 from forecastops.config.load import section
@@ -25,10 +25,6 @@ from forecastops.gitops.registry.verdict import validation_verdict
 from forecastops.gitops.registry.versions import next_version
 from forecastops.gitops.release.gate import check_gate
 
-REPO = Path(__file__).resolve().parents[2]
-# the release env, trimmed to the two regions the fixtures train
-PROD_OVERRIDES = ["env=prod", "segments.include=[northeast,texas]"]
-
 PASSING = {"passed": True, "failures": [], "env": "prod"}
 FAILING = {
     "passed": False,
@@ -39,17 +35,10 @@ FAILING = {
 REPORT = "reports/release_validation.json"
 
 
-@pytest.fixture(scope="module")
-def prod_params() -> dict:
-    return compose(PROD_OVERRIDES, REPO / "conf")
-
-
 @pytest.fixture
-def git_repo(git_repo: Path, prod_params: dict) -> Path:
-    """conftest's repository with a params.yaml composed from conf/ (untracked, like a generated
-    one): the registry and release commands read their sections from it."""
-    (git_repo / "params.yaml").write_text(dump(prod_params))
-    return git_repo
+def git_repo(release_repo: Path) -> Path:
+    """Every test here runs in conftest's release repository (params.yaml, committed conf/)."""
+    return release_repo
 
 
 def prod_holder() -> dict | None:
@@ -72,10 +61,7 @@ def record_report(repo: Path, verdict: dict, validated: str | None = None) -> st
 def release_commit(repo: Path, name: str, verdict: dict | None, mape: float = 0.3) -> str:
     """A release commit (model + metrics), then its validation report recorded in a child commit
     (like release.yml); returns the commit to register. ``verdict=None``: no report at all."""
-    files: dict[str, object] = {
-        "reports/metrics.json": metrics({"texas/small/slow": mape}),
-        "model.txt": name,
-    }
+    files: dict[str, object] = {**pinned_metrics({"texas/small/slow": mape}), "model.txt": name}
     if verdict is None and (repo / REPORT).exists():
         git(repo, "rm", "-q", REPORT)
     head = commit_files(repo, files, f"release {name}")
@@ -290,7 +276,7 @@ def test_release_validate_regression_vs_gto_prod(git_repo, capsys):
     # prod = a registered version whose committed metrics are better than the candidate's
     commit_files(
         git_repo,
-        {"reports/metrics.json": metrics({"northeast/large/fast": 0.20, "texas/small/slow": 0.30})},
+        pinned_metrics({"northeast/large/fast": 0.20, "texas/small/slow": 0.30}),
         "prod model",
     )
     record_report(git_repo, PASSING)
@@ -311,7 +297,9 @@ def test_release_validate_regression_vs_gto_prod(git_repo, capsys):
 
 
 def test_release_record_then_promote(git_repo):
-    _workspace(git_repo, {"northeast/large/fast": 0.30, "texas/small/slow": 0.40})
+    values = {"northeast/large/fast": 0.30, "texas/small/slow": 0.40}
+    _workspace(git_repo, values)
+    commit_files(git_repo, pinned_metrics(values), "model update")  # what main's PR merged
     assert fo("release", "validate", "--out", REPORT) == 0
     assert fo("release", "record", "--report", REPORT, "--push") == 0
     assert "[skip ci]" in git(git_repo, "log", "-1", "--format=%s")
@@ -337,7 +325,8 @@ def test_release_record_refuses_a_report_about_another_commit(git_repo, capsys):
 def test_promote_and_check_ref_refuse_a_report_carried_past_its_commit(git_repo, capsys):
     """A commit that changes the model after validation still carries the old passing report: the
     report is about its ancestor, so promote and check-ref must refuse it."""
-    validated = commit_files(git_repo, {"model.txt": "validated model"}, "release 1")
+    files = {**pinned_metrics({"texas/small/slow": 0.3}), "model.txt": "validated model"}
+    validated = commit_files(git_repo, files, "release 1")
     recorded = record_report(git_repo, PASSING)
     assert git(git_repo, "rev-parse", "HEAD~1") == validated
     # the `release record` commit (only adds the report) is accepted

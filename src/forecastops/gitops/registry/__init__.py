@@ -7,6 +7,7 @@ GTO's Python API reads and creates the tags (``tags``, ``assign``); what GTO doe
 * ``holder``: the version holding a stage, from the stage tags in a total order (GTO orders by tag
   time alone, 1 s resolution) and with rollback's walk-back that does not ping-pong;
 * ``verdict``: a version is promoted or deployed only if its commit carries a passing
-  ``reports/release_validation.json`` about that commit;
+  ``reports/release_validation.json`` about that commit, and ``binding`` recomputes that gate
+  from the conf/, metrics.json and dvc.lock the commit pins (a committed verdict can be forged);
 * ``git``: fetching everyone's tags before tagging, pushing with a token from the environment.
 """

@@ -1,11 +1,15 @@
 """``check-ref``: the deploy gate (deploy.yml runs on a pushed ``forecaster#prod#N``).
 
 Accepts only the *active* assignment tag of the stage, for a version whose commit carries a passing
-release verdict (a tag pushed by hand, not via ``promote``, must not bypass the release gate).
+release verdict (a tag pushed by hand, not via ``promote``, must not bypass the release gate): the
+committed report about that commit, the gate recomputed from what its ``dvc.lock`` pins
+(``verdict``), and, in GitHub Actions, release.yml's commit status on the validated commit
+(``github.status``).
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +19,10 @@ from gto.exceptions import InvalidTagName
 
 from forecastops.config.sections.registry import RegistryConfig
 from forecastops.errors import ForecastopsError
+from forecastops.gitops.github.status import release_status_check
 from forecastops.gitops.registry.holder import active_assignment
 from forecastops.gitops.registry.tags import call_gto, version_at_commit
-from forecastops.gitops.registry.verdict import validation_verdict
+from forecastops.gitops.registry.verdict import bound_verdict
 
 
 def _assigns_stage(tag: str, artifact: str, stage: str) -> bool:
@@ -53,9 +58,13 @@ def check_ref(repo: str | Path, settings: RegistryConfig, ref: str, stage: str) 
             "not deploying an outdated assignment"
         )
     if settings.require_validation:
-        ok, reason = validation_verdict(repo, commit, settings)
+        refusing = f"refusing to deploy {tag} ({artifact}@{version['version']})"
+        ok, reason, validated = bound_verdict(repo, commit, settings)
         if not ok:
-            raise ForecastopsError(
-                f"refusing to deploy {tag} ({artifact}@{version['version']}): {reason}"
-            )
+            raise ForecastopsError(f"{refusing}: {reason}")
+        try:
+            status = release_status_check(validated or commit, settings)
+        except ForecastopsError as exc:
+            raise ForecastopsError(f"{refusing}: {exc}") from exc
+        print(f"{reason}\n{status}", file=sys.stderr)
     return active

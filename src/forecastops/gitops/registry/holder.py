@@ -62,6 +62,20 @@ def active_assignment(
     return assignment_info(artifact, stage, held) if held else None
 
 
+def holder_before(history: list[StageEvent], version: str | None) -> StageEvent | None:
+    """Who held the stage just before ``version``'s first assignment to it (now, when it has none):
+    the prod model a release of ``version`` was measured against. None: nobody else did."""
+    latest: dict[str, StageEvent] = {}
+    for event in sorted(history, key=lambda e: e.order):
+        if event.version is None:
+            continue
+        if event.version == version and not event.unassign:
+            break
+        latest[event.version] = event
+    held = _holder(latest)
+    return held if held is not None and held.version != version else None
+
+
 def stages_held(repo: str | Path, artifact: str) -> dict[str, list[str]]:
     """{version: the stages it holds (sorted)}, over every stage ever assigned."""
     held: dict[str, list[str]] = {}

@@ -1,0 +1,1 @@
+"""GitHub through its CLI (``gh api``): the release commit status and the repository settings."""
