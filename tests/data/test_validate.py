@@ -318,3 +318,26 @@ def test_missing_weeks_catches_a_region_whose_feed_lags(make_params, raw_default
     ).items()
     df = pd.read_parquet(out)
     assert not ((df.store_id == "2001") & (df.week_start == "2024-01-15")).any()
+
+
+def test_a_range_bound_relative_to_the_data():
+    """demand_max as 10 x the median of the raw history values: the same rule fits units or
+    dollars; zero-filled rows do not count, and the report says what the bound came to."""
+    table = _table()
+    table.loc[1, "_filled"] = True  # raw values left: 1, 200, 3 -> median 3 -> bound 30
+    relative = {"max": {"quantile": 0.5, "factor": 10}}
+    _, report, failed = validate(table, _cfg(demand_max=relative))
+    entry = report["demand_max"]
+    assert not failed and entry["violations"] == 1 and entry["examples"][0]["units_shipped"] == 200
+    assert entry["description"] == (
+        "units_shipped outside [None, 10 x its 0.5 quantile]: [-, 30] on this data"
+    )
+    scaled = table.assign(units_shipped=table.units_shipped * 1000)  # dollars, not units
+    assert validate(scaled, _cfg(demand_max=relative))[1]["demand_max"]["violations"] == 1
+    clipped, _, _ = validate(table, _cfg(demand_max={**relative, "action": "clip"}))
+    assert clipped.units_shipped.max() == 30
+
+
+def test_relative_bounds_are_checked_config():
+    with pytest.raises(ValidationError, match=r"demand_max\.max"):
+        _cfg(demand_max={"max": {"quantile": 1.5, "factor": 10}})
