@@ -3,7 +3,8 @@
 DVC's Hydra integration only composes on ``dvc exp run``; ``dvc repro`` reads ``params.yaml`` as it
 is. So composition is an explicit, checked step, and a mistake in ``conf/`` (a misspelt key, a value
 of the wrong type, an out-of-range number, a bad region override) fails here with one line naming the
-key, not later in a stage with a traceback.
+key, not later in a stage with a traceback. The pipeline's config (``config``) is composed with the
+choices the repository records in ``conf/site.yaml`` (``site``) before the given overrides.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pydantic import ValidationError
 
 from forecastops.config.load import describe
 from forecastops.config.sections.params import Params
+from forecastops.config.site import with_recorded
 from forecastops.errors import ForecastopsError
 from forecastops.features.inputs import config_problems
 
@@ -42,7 +44,8 @@ def _pick(mapping: Any, keys: Any) -> dict[str, Any]:
 def compose_raw(
     overrides: list[str] | None = None, conf_dir: str | Path = "conf", config_name: str = "config"
 ) -> dict[str, Any]:
-    """``conf/<config_name>.yaml`` with Hydra overrides, resolved to a plain dict (not validated)."""
+    """``conf/<config_name>.yaml`` with Hydra overrides, resolved to a plain dict (not validated);
+    the pipeline's ``config`` with the recorded ones of ``conf/site.yaml`` first."""
     if not OmegaConf.has_resolver("pick"):
         OmegaConf.register_new_resolver("pick", _pick)
     conf_dir = Path(conf_dir).resolve()
@@ -50,6 +53,8 @@ def compose_raw(
         raise ForecastopsError(
             f"{conf_dir}/{config_name}.yaml not found: run from the repository root"
         )
+    if config_name == "config":
+        overrides = with_recorded(conf_dir, list(overrides or []))
     try:
         with initialize_config_dir(config_dir=str(conf_dir), version_base="1.3"):
             cfg = hydra_compose(config_name=config_name, overrides=list(overrides or []))
