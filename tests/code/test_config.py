@@ -75,7 +75,7 @@ def test_every_config_choice_composes_and_validates(choice):
 
 
 @pytest.mark.parametrize("env", ["local", "dev", "prod"])
-@pytest.mark.parametrize("data", ["default", "walmart"])
+@pytest.mark.parametrize("data", ["default", "walmart", "drugstore"])
 def test_every_env_composes_with_every_company(env, data):
     config_compose.compose([f"env={env}", f"data={data}"], REPO / "conf")
 
