@@ -91,6 +91,14 @@ def test_every_env_composes_with_every_company(env, data):
         ("+segments.all_regions.texas.model.lasso.alpah=1", "lasso.alpah"),
         ("train.split.test_weeks=0", "train.split.test_weeks"),
         ("+validation.no_such_rule.action=fail", "validation.no_such_rule"),
+        # model inputs are columns the weekly table offers, of the kind declared
+        ("features.numeric_exogenous=[promo_discount,open_dayz]", "'open_dayz' is not a column"),
+        ("features.numeric_exogenous=[net_demand]", "'net_demand' is not a column"),
+        ("features.numeric_exogenous=[store_id]", "'store_id' is a category"),
+        ("features.categoricals=[store_id,temperature_c]", "'temperature_c' is numeric"),
+        ("features.demographics=[median_incme]", "features.demographics: 'median_incme'"),
+        ("segments.velocity.threshold={quantile:1.5}", "segments.velocity.threshold"),
+        ("+data.sources.shipments.aggregate.units_shipped=median", "aggregate.units_shipped"),
     ],
 )
 def test_config_mistakes_fail_at_compose_with_one_line_naming_the_key(

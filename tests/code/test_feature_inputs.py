@@ -1,37 +1,21 @@
-"""Model inputs from conf/features: covariates reach the design matrix, unknown names fail at
-compose (or at featurize, naming the column), empty numeric inputs are handled once, and the
-velocity cut may be relative to the data."""
+"""Model inputs from conf/features: covariates reach the design matrix, a declared column the
+table lacks is named by featurize (unknown names fail at compose already: test_config), empty
+numeric inputs are handled once, and the velocity cut may be relative to the data."""
 
 from __future__ import annotations
 
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from forecastops import cli
-from forecastops.config.load import section
-from forecastops.config.sections.features import FeaturesConfig
-from forecastops.config.sections.segments import QuantileCut, SegmentsConfig
-from forecastops.config.sections.train import TrainConfig
+from forecastops.config.sections.segments import QuantileCut
 from forecastops.errors import ForecastopsError
 from forecastops.features.build import build_features
 from forecastops.features.columns import numeric_columns
 from forecastops.features.stage import featurize
 from forecastops.modeling.design import Design
-
-REPO = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def cfgs(local_params):
-    return (
-        section(local_params, "features", FeaturesConfig),
-        section(local_params, "segments", SegmentsConfig),
-        section(local_params, "train", TrainConfig),
-    )
 
 
 def _with_covariates(table: pd.DataFrame) -> pd.DataFrame:
@@ -69,28 +53,6 @@ def test_a_declared_input_missing_from_the_table_is_named(weekly_table, cfgs):
             ForecastopsError, match=f"columns \\['{name}'\\] named in conf/features"
         ):
             featurize(weekly_table, feat.model_copy(update=update), seg, train)
-
-
-@pytest.mark.parametrize(
-    ("override", "named"),
-    [
-        ("features.numeric_exogenous=[promo_discount,open_dayz]", "'open_dayz' is not a column"),
-        ("features.numeric_exogenous=[net_demand]", "'net_demand' is not a column"),
-        ("features.numeric_exogenous=[store_id]", "'store_id' is a category"),
-        ("features.categoricals=[store_id,temperature_c]", "'temperature_c' is numeric"),
-        ("features.demographics=[median_incme]", "features.demographics: 'median_incme'"),
-        ("segments.velocity.threshold={quantile:1.5}", "segments.velocity.threshold"),
-    ],
-)
-def test_unknown_inputs_fail_at_compose_with_one_line(
-    override, named, tmp_path, capsys, monkeypatch
-):
-    monkeypatch.chdir(REPO)
-    out = tmp_path / "params.yaml"
-    assert cli.main(["params", override, "--out", str(out)]) == 2
-    err = capsys.readouterr().err
-    assert named in err and len(err.strip().splitlines()) == 1, err
-    assert not out.exists()
 
 
 def test_an_all_empty_numeric_input_is_reported_once_and_fits_quietly(weekly_table, cfgs, capsys):

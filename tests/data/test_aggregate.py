@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from pathlib import Path
 
@@ -11,7 +10,6 @@ import pandas as pd
 import pytest
 from pydantic import ValidationError
 
-from forecastops import cli
 from forecastops.config.sections.data import SourceSpec
 from forecastops.data.adapters.load import load_source
 
@@ -88,70 +86,3 @@ def test_min_max_and_flags_from_numbers(tmp_path):
 def test_bad_aggregate_config_is_named(aggregate, message):
     with pytest.raises(ValidationError, match=re.escape(message)):
         _spec(**aggregate)
-
-
-def test_unknown_aggregation_fails_at_compose_naming_the_key(tmp_path, capsys, monkeypatch):
-    monkeypatch.chdir(Path(__file__).resolve().parents[2])
-    out = tmp_path / "p.yaml"
-    rc = cli.main(
-        ["params", "+data.sources.shipments.aggregate.units_shipped=median", "--out", str(out)]
-    )
-    err = capsys.readouterr().err
-    assert rc == 2 and "data.sources.shipments.aggregate.units_shipped" in err and "median" in err
-    assert len(err.strip().splitlines()) == 1 and not out.exists()
-
-
-def _daily_default_layout(root: Path) -> None:
-    """The tiny default fixture with shipments delivered per day (two rows for each week)."""
-    lines = ["STORE_NBR,ITEM_NBR,SHIP_DATE,SHIP_QTY"]
-    for path in sorted((root / "shipments").glob("*.csv")):
-        for line in path.read_text().splitlines()[1:]:
-            store, item, week_end, qty = line.split(",")
-            sunday = dt.datetime.strptime(week_end, "%m/%d/%Y").date()
-            for back, part in ((6, int(qty) // 2), (2, int(qty) - int(qty) // 2)):
-                lines.append(f"{store},{item},{sunday - dt.timedelta(days=back):%Y-%m-%d},{part}")
-        path.unlink()
-    (root / "shipments" / "daily.csv").write_text("\n".join(lines) + "\n")
-
-
-def _condition_validate(
-    params: Path, root: Path, tmp_path: Path
-) -> tuple[int, pd.DataFrame | None]:
-    cond, out = tmp_path / "cond.parquet", tmp_path / "valid.parquet"
-    report = tmp_path / "report.json"
-    assert (
-        cli.main(["condition", "--params", str(params), "--data", str(root), "--out", str(cond)])
-        == 0
-    )
-    rc = cli.main(
-        [
-            "validate",
-            "--params",
-            str(params),
-            "--in",
-            str(cond),
-            "--out",
-            str(out),
-            "--report",
-            str(report),
-        ]
-    )
-    return rc, (pd.read_parquet(out) if rc == 0 else json.loads(report.read_text()))
-
-
-def test_daily_rows_fail_duplicates_unless_aggregated(make_params, raw_default, tmp_path, capsys):
-    """The reported problem: days anchored to their Monday are several raw rows per week."""
-    _daily_default_layout(raw_default)
-    date = {"from": "SHIP_DATE", "dtype": "date", "format": "%Y-%m-%d", "anchor": "day"}
-    path = "data.sources.shipments"
-    plain = make_params(**{f"{path}.columns.week_start": date})
-    rc, report = _condition_validate(plain, raw_default, tmp_path)
-    assert rc == 2 and report["duplicates"]["violations"] > 0
-    assert "validation rule 'duplicates' failed" in capsys.readouterr().err
-    summed = make_params(
-        **{f"{path}.columns.week_start": date, f"{path}.aggregate": {"units_shipped": "sum"}}
-    )
-    rc, table = _condition_validate(summed, raw_default, tmp_path)
-    assert rc == 0, capsys.readouterr().err
-    week = table[(table.store_id == "1001") & (table.product_id == "SKU-1")]
-    assert week.set_index("week_start").loc["2024-01-01", "units_shipped"] == 11  # as weekly
