@@ -39,14 +39,14 @@ def _days(store: int, weeks: range, rng: np.random.Generator) -> pd.DataFrame:
     days = pd.date_range(FIRST + dt.timedelta(weeks=weeks.start), periods=7 * len(weeks), freq="D")
     week = (days - pd.Timestamp(FIRST)).days // 7
     holiday = np.where(days.strftime("%m-%d").isin(["01-06", "05-01", "10-03", "12-25"]), "a", "0")
-    is_open = (days.dayofweek != 6) & (holiday == "0")
-    promo = ((week + store) % 2 == 0) & (days.dayofweek < 5)
+    is_open = (days.day_of_week != 6) & (holiday == "0")
+    promo = ((week + store) % 2 == 0) & (days.day_of_week < 5)
     school = days.month.isin([8])
     mean = STORES[store][1] * (1 + 0.3 * promo) * (1 + 0.1 * np.sin(2 * np.pi * week / 52))
     return pd.DataFrame(
         {
             "Store": store,
-            "DayOfWeek": days.dayofweek + 1,
+            "DayOfWeek": days.day_of_week + 1,
             "Date": days.strftime("%Y-%m-%d"),
             "Sales": np.where(is_open, rng.poisson(mean), 0),
             "Open": is_open.astype(int),
@@ -128,7 +128,7 @@ def test_daily_sales_are_summed_to_weeks(run):
     days = history.assign(
         week_start=pd.to_datetime(history["Date"]), store_id=history["Store"].astype(str)
     )
-    days["week_start"] -= pd.to_timedelta(days["week_start"].dt.dayofweek, unit="D")
+    days["week_start"] -= pd.to_timedelta(days["week_start"].dt.day_of_week, unit="D")
     expected = days.groupby(["store_id", "week_start"])["Sales"].sum()
     weekly = table[~table["is_future"]].set_index(["store_id", "week_start"])["units_shipped"]
     assert len(weekly) == len(expected) == len(STORES) * HISTORY_WEEKS  # one row a store-week

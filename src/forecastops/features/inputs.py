@@ -92,11 +92,8 @@ def missing_columns(table: pd.DataFrame, cfg: FeaturesConfig) -> list[str]:
 def fill_empty(features: pd.DataFrame, cfg: FeaturesConfig) -> list[str]:
     """Set numeric inputs other than the demand history (lags, windows: missing there means no
     history yet) to 0 in segments where they have no value at all; one line per such column."""
-    columns = [
-        *(c for c in cfg.engineered if c not in HISTORY_ENGINEERED),
-        *cfg.numeric_exogenous,
-        *cfg.demographics,
-    ]
+    engineered = [c for c in cfg.engineered if c not in HISTORY_ENGINEERED]
+    columns = list(dict.fromkeys([*engineered, *cfg.numeric_exogenous, *cfg.demographics]))
     present = features[columns].notna().groupby(features["segment"]).any()
     notes = []
     for column in columns:
