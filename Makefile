@@ -61,15 +61,23 @@ params: install ## compose conf/ into params.yaml
 params-check: install ## fail if params.yaml drifted from conf/
 	forecastops params --check
 
-data: install ## fetch data/ from the DVC remote, or materialise the embedded default
-	@if dvc status data.dvc -q 2>/dev/null; then echo "data/ matches data.dvc"; \
-	elif dvc pull -q data.dvc 2>/dev/null; then echo "data/ pulled from the DVC remote"; \
+# The raw data the composition reads (env.data_root; conf/site.yaml records another company's):
+# a DVC-tracked root (<root>.dvc) is checked, pulled, or for the default company generated; any
+# other root must already hold the company's files.
+data: install ## fetch env.data_root from the DVC remote, or materialise the embedded default
+	@root=$$(forecastops params --get env.data_root); company=$$(forecastops params --get data.company); \
+	if [ ! -f "$$root.dvc" ]; then \
+	  if [ -d "$$root" ] && [ -n "$$(ls -A "$$root")" ]; then echo "data: $$root (env.data_root, company $$company)"; \
+	  else echo "error: env.data_root $$root (company $$company) is missing or empty: put the company's raw files there" >&2; exit 1; fi; \
+	elif dvc status "$$root.dvc" -q 2>/dev/null; then echo "$$root/ matches $$root.dvc"; \
+	elif dvc pull -q "$$root.dvc" 2>/dev/null; then echo "$$root/ pulled from the DVC remote"; \
+	elif [ "$$company" != default ]; then echo "error: $$root/ (company $$company) is not what $$root.dvc pins and no DVC remote answers; the embedded generator makes only the default company's data" >&2; exit 1; \
 	else echo "no DVC remote reachable: generating the embedded default dataset"; \
-	  forecastops generate --out data && dvc commit -q -f data.dvc && \
-	  if git diff --quiet -- data.dvc; then echo "data/ is byte-identical to data.dvc"; \
-	  else echo "error: generated data/ differs from the committed data.dvc" >&2; exit 1; fi; fi
+	  forecastops generate --out "$$root" && dvc commit -q -f "$$root.dvc" && \
+	  if git diff --quiet -- "$$root.dvc"; then echo "$$root/ is byte-identical to $$root.dvc"; \
+	  else echo "error: generated $$root/ differs from the committed $$root.dvc" >&2; exit 1; fi; fi
 
-run: data params-check ## run the whole pipeline on the default data (dvc repro)
+run: data params-check ## run the whole pipeline on env.data_root (the company conf/ serves; forecastops repro)
 	forecastops repro
 	@echo; echo "Results:"; \
 	echo "  metrics     reports/metrics.json   (dvc metrics show)"; \

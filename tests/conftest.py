@@ -7,6 +7,10 @@ import pandas as pd
 import pytest
 
 from forecastops.config.compose import compose
+from forecastops.config.load import section
+from forecastops.config.sections.features import FeaturesConfig
+from forecastops.config.sections.segments import SegmentsConfig
+from forecastops.config.sections.train import TrainConfig
 
 REPO = __import__("pathlib").Path(__file__).resolve().parents[1]
 
@@ -74,6 +78,16 @@ def weekly_table() -> pd.DataFrame:
 def local_params() -> dict:
     """params composed with env=local (small splits, few epochs), as the smoke pipeline uses."""
     return compose(["env=local"], REPO / "conf")
+
+
+@pytest.fixture(scope="session")
+def cfgs(local_params) -> tuple[FeaturesConfig, SegmentsConfig, TrainConfig]:
+    """The featurize stage's typed sections under env=local."""
+    return (
+        section(local_params, "features", FeaturesConfig),
+        section(local_params, "segments", SegmentsConfig),
+        section(local_params, "train", TrainConfig),
+    )
 
 
 @pytest.fixture(autouse=True)

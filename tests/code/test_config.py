@@ -75,7 +75,7 @@ def test_every_config_choice_composes_and_validates(choice):
 
 
 @pytest.mark.parametrize("env", ["local", "dev", "prod"])
-@pytest.mark.parametrize("data", ["default", "walmart"])
+@pytest.mark.parametrize("data", ["default", "walmart", "drugstore"])
 def test_every_env_composes_with_every_company(env, data):
     config_compose.compose([f"env={env}", f"data={data}"], REPO / "conf")
 
@@ -97,6 +97,14 @@ def test_every_env_composes_with_every_company(env, data):
         ("model.quantiles.levels=[0.1,1.5]", "model.quantiles"),
         ("model.nn.scope=global", "model.nn.scope"),
         ("model.ensemble.select_metric=bias", "model.ensemble.select_metric"),
+        # model inputs are columns the weekly table offers, of the kind declared
+        ("features.numeric_exogenous=[promo_discount,open_dayz]", "'open_dayz' is not a column"),
+        ("features.numeric_exogenous=[net_demand]", "'net_demand' is not a column"),
+        ("features.numeric_exogenous=[store_id]", "'store_id' is a category"),
+        ("features.categoricals=[store_id,temperature_c]", "'temperature_c' is numeric"),
+        ("features.demographics=[median_incme]", "features.demographics: 'median_incme'"),
+        ("segments.velocity.threshold={quantile:1.5}", "segments.velocity.threshold"),
+        ("+data.sources.shipments.aggregate.units_shipped=median", "aggregate.units_shipped"),
     ],
 )
 def test_config_mistakes_fail_at_compose_with_one_line_naming_the_key(

@@ -2,23 +2,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from forecastops.config.load import section
-from forecastops.config.sections.features import FeaturesConfig
-from forecastops.config.sections.segments import SegmentsConfig
-from forecastops.config.sections.train import TrainConfig
 from forecastops.errors import ForecastopsError
 from forecastops.features.build import build_features
 from forecastops.features.columns import lag_columns
 from forecastops.features.stage import featurize
-
-
-@pytest.fixture(scope="module")
-def cfgs(local_params):
-    return (
-        section(local_params, "features", FeaturesConfig),
-        section(local_params, "segments", SegmentsConfig),
-        section(local_params, "train", TrainConfig),
-    )
 
 
 def test_no_look_ahead(weekly_table, cfgs):

@@ -45,7 +45,7 @@ def _row(df: pd.DataFrame, store: str, product: str, week: str) -> pd.Series:
 
 def test_columns_and_dtypes(table):
     assert list(table.columns) == standard_columns(
-        ["median_income", "pct_families_with_kids", "pop_density", "median_age"]
+        ["median_income", "pct_families_with_kids", "pop_density", "median_age"], []
     )
     for col, kind in {**BASE_SCHEMA, **TAIL_SCHEMA}.items():
         if kind == "string":
@@ -266,7 +266,7 @@ def test_optional_sources_may_be_absent(base_params, raw_default):
     ):
         data["sources"].pop(name)
     df = condition(DataConfig.model_validate(data), raw_default, 4, 8)
-    assert list(df.columns) == standard_columns(data["demographics"])
+    assert list(df.columns) == standard_columns(data["demographics"], [])
     assert (df.category == "all").all() and (df.promo_discount == 0).all()
     assert (df.event_names == "").all() and df.weather_source.isna().all()
     assert (df.units_returned.fillna(0) == 0).all()
@@ -278,7 +278,14 @@ def test_optional_sources_may_be_absent(base_params, raw_default):
 
 def test_walmart_config_produces_standard_table(base_params, raw_walmart):
     df = _table(base_params, raw_walmart, "walmart")
-    assert list(df.columns) == standard_columns([])
+    economy = ["fuel_price", "cpi", "unemployment", *(f"markdown{i}" for i in range(1, 6))]
+    assert list(df.columns) == standard_columns([], economy)
+    # features.csv per store-week, history and future weeks alike (it ends on Friday 2010-03-26,
+    # so the last two future weeks have none); markdowns are all NA here
+    covered = df.week_start <= "2010-03-22"
+    assert df.loc[covered, "cpi"].to_numpy() == pytest.approx(211.0963582)
+    assert df.loc[~covered, "cpi"].isna().all() and df.loc[~covered, "is_future"].all()
+    assert (df.loc[covered, "fuel_price"] == 2.572).all() and df["markdown3"].isna().all()
     hist = df[~df.is_future]
     assert len(hist) == 18 and (df.region == "all").all()
     # Friday 2010-02-05 ends the Sat..Fri week -> Monday 2010-02-01

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -318,3 +319,58 @@ def test_missing_weeks_catches_a_region_whose_feed_lags(make_params, raw_default
     ).items()
     df = pd.read_parquet(out)
     assert not ((df.store_id == "2001") & (df.week_start == "2024-01-15")).any()
+
+
+def test_a_range_bound_relative_to_the_data():
+    """demand_max as 10 x the median of the raw history values: the same rule fits units or
+    dollars; zero-filled rows do not count, and the report says what the bound came to."""
+    table = _table()
+    table.loc[1, "_filled"] = True  # raw values left: 1, 200, 3 -> median 3 -> bound 30
+    relative = {"max": {"quantile": 0.5, "factor": 10}}
+    _, report, failed = validate(table, _cfg(demand_max=relative))
+    entry = report["demand_max"]
+    assert not failed and entry["violations"] == 1 and entry["examples"][0]["units_shipped"] == 200
+    assert entry["description"] == (
+        "units_shipped outside [None, 10 x its 0.5 quantile]: [-, 30] on this data"
+    )
+    scaled = table.assign(units_shipped=table.units_shipped * 1000)  # dollars, not units
+    assert validate(scaled, _cfg(demand_max=relative))[1]["demand_max"]["violations"] == 1
+    clipped, _, _ = validate(table, _cfg(demand_max={**relative, "action": "clip"}))
+    assert clipped.units_shipped.max() == 30
+
+
+def test_relative_bounds_are_checked_config():
+    with pytest.raises(ValidationError, match=r"demand_max\.max"):
+        _cfg(demand_max={"max": {"quantile": 1.5, "factor": 10}})
+
+
+def _daily_default_layout(root: Path) -> None:
+    """The tiny default fixture with shipments delivered per day (two rows for each week)."""
+    lines = ["STORE_NBR,ITEM_NBR,SHIP_DATE,SHIP_QTY"]
+    for path in sorted((root / "shipments").glob("*.csv")):
+        for line in path.read_text().splitlines()[1:]:
+            store, item, week_end, qty = line.split(",")
+            sunday = dt.datetime.strptime(week_end, "%m/%d/%Y").date()
+            for back, part in ((6, int(qty) // 2), (2, int(qty) - int(qty) // 2)):
+                lines.append(f"{store},{item},{sunday - dt.timedelta(days=back):%Y-%m-%d},{part}")
+        path.unlink()
+    (root / "shipments" / "daily.csv").write_text("\n".join(lines) + "\n")
+
+
+def test_daily_rows_fail_duplicates_unless_aggregated(make_params, raw_default, tmp_path, capsys):
+    """The reported problem: days anchored to their Monday are several raw rows per week."""
+    _daily_default_layout(raw_default)
+    date = {"from": "SHIP_DATE", "dtype": "date", "format": "%Y-%m-%d", "anchor": "day"}
+    path = "data.sources.shipments"
+    plain = make_params(**{f"{path}.columns.week_start": date})
+    rc, err, _, report = _pipeline(plain, raw_default, tmp_path, capsys)
+    assert rc == 2 and "validation rule 'duplicates' failed" in err
+    assert json.loads(report.read_text())["duplicates"]["violations"] > 0
+    summed = make_params(
+        **{f"{path}.columns.week_start": date, f"{path}.aggregate": {"units_shipped": "sum"}}
+    )
+    rc, err, out, _ = _pipeline(summed, raw_default, tmp_path, capsys)
+    assert rc == 0, err
+    table = pd.read_parquet(out)
+    week = table[(table.store_id == "1001") & (table.product_id == "SKU-1")]
+    assert week.set_index("week_start").loc["2024-01-01", "units_shipped"] == 11  # as weekly

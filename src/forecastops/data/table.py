@@ -1,16 +1,23 @@
 """The standard weekly table (docs/contracts.md): its columns, their kinds and its key.
 
 ``condition`` writes the table in this column order and ``validate`` checks it against the same
-kinds, so the contract between the two stages is stated once.
+kinds, so the contract between the two stages is stated once. Besides the standard columns the table
+carries the company's demographic columns (float) and covariates (``data.sources.covariates``:
+float, or string for categories). pandas is only a type here: ``forecastops params`` checks
+feature names against these columns without paying for importing it.
 """
 
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
-# column -> kind, in output order; demographic columns (named by the data config, float) go
-# between the base and the tail columns
+import numpy as np
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# column -> kind, in output order; demographic columns and covariates (named by the data config)
+# go between the base and the tail columns
 BASE_SCHEMA = {
     "region": "string",
     "store_id": "string",
@@ -39,9 +46,9 @@ SERIES_WEEK_KEY = ["store_id", "product_id", "week_start"]
 LINEAGE = ["_source_file", "_source_row"]
 
 
-def standard_columns(demographics: list[str]) -> list[str]:
-    """The table's columns in output order, with the configured demographic columns."""
-    return [*BASE_SCHEMA, *demographics, *TAIL_SCHEMA]
+def standard_columns(demographics: list[str], covariates: list[str]) -> list[str]:
+    """The table's columns in output order, with the configured demographics and covariates."""
+    return [*BASE_SCHEMA, *demographics, *covariates, *TAIL_SCHEMA]
 
 
 def history_rows(df: pd.DataFrame) -> np.ndarray:

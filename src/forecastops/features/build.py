@@ -15,9 +15,10 @@ from forecastops.config.sections.features import FeaturesConfig
 from forecastops.config.sections.segments import SegmentsConfig
 from forecastops.config.sections.train import TrainConfig
 from forecastops.features.columns import numeric_columns
-from forecastops.features.context import temperature_anomaly, velocity_labels
+from forecastops.features.context import temperature_anomaly
 from forecastops.features.grid import rolling, shift, wide
-from forecastops.features.split import assign_splits
+from forecastops.features.split import target_and_split
+from forecastops.features.velocity import velocity_cut, velocity_labels
 
 KEY = ["store_id", "product_id"]
 WEEKS_PER_YEAR = 365.25 / 7
@@ -64,16 +65,17 @@ def _calendar_features(df: pd.DataFrame, cfg: FeaturesConfig) -> None:
 
 
 def build_features(
-    table: pd.DataFrame, cfg: FeaturesConfig, segments: SegmentsConfig, train: TrainConfig
+    table: pd.DataFrame,
+    cfg: FeaturesConfig,
+    segments: SegmentsConfig,
+    train: TrainConfig,
+    cut: float | None = None,
 ) -> pd.DataFrame:
-    """All regions' model matrix: features, target, split, velocity and segment per row."""
+    """All regions' model matrix: features, target, split, velocity and segment per row.
+    ``cut``: the velocity cut (``velocity``), taken from this table when not given."""
     h = train.horizon_weeks
     df = table.sort_values([*KEY, "week_start"], kind="stable").reset_index(drop=True)
-    target = df[cfg.target].astype(float)
-    if cfg.clip_target_min is not None:
-        target = target.clip(lower=cfg.clip_target_min)
-    df["target"] = target.where(~df["is_future"].astype(bool))
-    df["split"] = assign_splits(df["week_start"], df["is_future"].astype(bool), train)
+    df["target"], df["split"] = target_and_split(df, cfg, train)
 
     first_week = df["week_start"].min()
     week_idx = ((df["week_start"] - first_week).dt.days // 7).astype(int)
@@ -92,7 +94,9 @@ def build_features(
     df["promo_prev"] = np.nan_to_num(shift(promo, 1)[rows, cols])
     df["temp_anomaly"] = temperature_anomaly(df)
 
-    df["velocity"] = velocity_labels(df, segments)
+    if cut is None:
+        cut, _ = velocity_cut(df, cfg, segments.velocity, train)
+    df["velocity"] = velocity_labels(df, segments.velocity, cut)
     df["segment"] = df["region"] + "/" + df["store_format"] + "/" + df["velocity"]
     keep = [
         "region",

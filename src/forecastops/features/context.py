@@ -1,12 +1,9 @@
-"""Inputs that need care not to leak: weather anomalies and the velocity label, learned from the
-training era only."""
+"""Inputs that need care not to leak: weather anomalies, learned from the training era only (the
+velocity label, learned the same way, is in ``velocity``)."""
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
-
-from forecastops.config.sections.segments import SegmentsConfig
 
 
 def temperature_anomaly(df: pd.DataFrame) -> pd.Series:
@@ -20,17 +17,3 @@ def temperature_anomaly(df: pd.DataFrame) -> pd.Series:
     normal = known.groupby(["place", "woy"])["t"].mean()
     keys = pd.MultiIndex.from_frame(weeks[["place", "woy"]])
     return df["temperature_c"] - normal.reindex(keys).to_numpy()
-
-
-def velocity_labels(df: pd.DataFrame, segments: SegmentsConfig) -> pd.Series:
-    """Fast/slow per series from mean demand over training-era weeks only (no test leakage).
-
-    Series that start after the training era (new launches) are labelled by what they have shown
-    before the test weeks, and are slow when nothing is known yet.
-    """
-    fast, slow = segments.velocity.labels
-    known = df["split"].isin(["warmup", "train"])
-    mean = df["target"].where(known).groupby(df["_sid"]).transform("mean")
-    early = df["target"].where(df["split"] != "test").groupby(df["_sid"]).transform("mean")
-    mean = mean.fillna(early).fillna(0.0)
-    return pd.Series(np.where(mean >= segments.velocity.threshold, fast, slow), index=df.index)

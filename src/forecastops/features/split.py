@@ -1,10 +1,11 @@
-"""The time-based train / val / test split, decided once for every region."""
+"""The time-based train / val / test split, decided once for every region, and the target."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
+from forecastops.config.sections.features import FeaturesConfig
 from forecastops.config.sections.train import TrainConfig
 from forecastops.errors import ForecastopsError
 
@@ -24,3 +25,14 @@ def assign_splits(weeks: pd.Series, is_future: pd.Series, train: TrainConfig) ->
         default="warmup",
     )
     return pd.Series(split, index=weeks.index, dtype="string")
+
+
+def target_and_split(
+    table: pd.DataFrame, cfg: FeaturesConfig, train: TrainConfig
+) -> tuple[pd.Series, pd.Series]:
+    """Each row's target (clipped as configured, missing on future rows) and split."""
+    future = table["is_future"].astype(bool)
+    target = table[cfg.target].astype(float)
+    if cfg.clip_target_min is not None:
+        target = target.clip(lower=cfg.clip_target_min)
+    return target.where(~future), assign_splits(table["week_start"], future, train)

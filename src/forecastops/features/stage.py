@@ -1,7 +1,8 @@
 """Stage ``featurize``: the validated weekly table -> one model matrix per region.
 
 The velocity split (fast/slow movers) and the train/val/test split are decided here, from config, so
-every region's trainer sees the same rules.
+every region's trainer sees the same rules. Every column conf/features names must be in the table
+(``inputs``); a numeric input with no value in a segment is reported once and is 0 there.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from forecastops.config.sections.segments import SegmentsConfig
 from forecastops.config.sections.train import TrainConfig
 from forecastops.errors import ForecastopsError
 from forecastops.features.build import build_features
+from forecastops.features.inputs import fill_empty, missing_columns
+from forecastops.features.velocity import velocity_cut
 
 
 def featurize(
@@ -27,11 +30,7 @@ def featurize(
     train: TrainConfig,
 ) -> dict[str, pd.DataFrame]:
     """Per-region model matrices for the regions this run includes (``segments.include``)."""
-    missing = [
-        c
-        for c in [cfg.target, *cfg.numeric_exogenous, *cfg.demographics, "region", "store_format"]
-        if c not in table.columns
-    ]
+    missing = missing_columns(table, cfg)
     if missing:
         raise ForecastopsError(
             f"featurize: columns {missing} named in conf/features are not in the weekly table "
@@ -49,8 +48,12 @@ def featurize(
             f"featurize: store formats {formats} are in the data but not in segments.formats "
             f"{segments.formats}; fix the store_format rule in conf/data or add them"
         )
+    cut, how = velocity_cut(table, cfg, segments.velocity, train)
+    print(f"featurize: velocity: {segments.velocity.labels[0]} at or above {how}")
     table = table[table["region"].isin(list(segments.regions))]
-    features = build_features(table, cfg, segments, train)
+    features = build_features(table, cfg, segments, train, cut)
+    for note in fill_empty(features, cfg):
+        print(f"featurize: warning: {note}")
     out = {}
     for region in segments.regions:
         part = features[features["region"] == region].reset_index(drop=True)

@@ -31,7 +31,8 @@ class Design:
         design = cls(numeric, categoricals)
         raw = design._raw(rows)
         design.mean = {c: float(np.nanmean(raw[c])) if raw[c].notna().any() else 0.0 for c in raw}
-        design.std = {c: float(np.nanstd(raw[c])) or 1.0 for c in raw}
+        # A column with no value in these rows (empty in a segment's training weeks) scales by 1.
+        design.std = {c: float(np.nanstd(raw[c])) if raw[c].notna().any() else 1.0 for c in raw}
         design.std = {c: (s if np.isfinite(s) and s > 1e-9 else 1.0) for c, s in design.std.items()}
         design.vocab = {c: sorted(rows[c].astype(str).unique().tolist()) for c in categoricals}
         return design

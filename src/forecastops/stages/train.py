@@ -25,6 +25,7 @@ from forecastops.modeling.components import Components, fit_components
 from forecastops.modeling.ensemble import segment_dir
 from forecastops.modeling.fit import finish_segment
 from forecastops.modeling.shared import SHARED_DIR, fit_shared_nn
+from forecastops.provenance import runtime_versions
 
 
 def _fit_job(kind: str, *args: object) -> Components | pd.Series:
@@ -122,6 +123,9 @@ def run(args: argparse.Namespace) -> int:
         )
         preds.to_parquet(tmp / "test_predictions.parquet", index=False)
         (tmp / "segments.json").write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n")
+        # The exact package versions these models were trained with.
+        versions = json.dumps(runtime_versions(), indent=2, sort_keys=True)
+        (tmp / "provenance.json").write_text(versions + "\n")
     # Timings go to the log, not the output, so identical inputs give byte-identical models.
     took = time.perf_counter() - started
     print(f"train {args.region}: {len(summary['segments'])} segments in {took:.1f}s -> {out}/")

@@ -15,6 +15,10 @@ from forecastops.config.sections.base import Section
 
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 Conversion = Literal["none", "fahrenheit_to_celsius", "inch_to_mm", "percent_to_fraction"]
+# How a column is aggregated to weeks (``forecastops.data.adapters.aggregate``).
+Aggregation = Literal["sum", "mean", "min", "max", "count", "share"]
+# The key columns of a covariate source: it is joined onto the weekly table by those it maps.
+COVARIATE_KEYS = ("store_id", "product_id", "region", "week_start")
 DEFAULT_NA = ["", "NA", "N/A", "NaN", "nan", "null", "NULL", "None"]
 
 
@@ -84,6 +88,37 @@ class SourceSpec(Section):
         "daily"  # weather sources: one row per day or per week
     )
     allow_empty: bool = False  # a file with no data rows is an error unless this is set
+    # standard column -> aggregation: rows are summed up to one row per value of the other columns
+    # (a daily source anchored to weeks: one row per key x week)
+    aggregate: dict[str, Aggregation] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _aggregate_known_numeric_columns(self) -> SourceSpec:
+        if not self.aggregate:
+            return self
+        unknown = [c for c in self.aggregate if c not in self.columns]
+        if unknown:
+            raise ValueError(
+                f"aggregate: {unknown} not column(s) of this source (its columns: "
+                f"{sorted(self.columns)})"
+            )
+        if "week_start" not in self.columns or "week_start" in self.aggregate:
+            raise ValueError("aggregate: needs a week_start column (not aggregated) to group by")
+        textual = [c for c in self.aggregate if self.columns[c].dtype in ("str", "date")]
+        if textual:
+            raise ValueError(
+                f"aggregate: {textual} are not numbers or flags (dtype str/date): only int, "
+                "float and bool columns can be aggregated"
+            )
+        return self
+
+    def kind(self, column: str) -> Literal["numeric", "category", "date"]:
+        """What a column holds once loaded (and aggregated): numbers (bool flags count as 0/1),
+        categories (text) or dates."""
+        if column in self.aggregate:
+            return "numeric"
+        dtype = self.columns[column].dtype
+        return "category" if dtype == "str" else "date" if dtype == "date" else "numeric"
 
 
 class StoreFormatRule(Section):
@@ -121,6 +156,44 @@ class Sources(Section):
     events: SourceSpec | None = None
     weather_observed: SourceSpec | None = None
     weather_forecast: SourceSpec | None = None
+    # named covariate sources: each is keyed by the COVARIATE_KEYS it maps (per store-week, per
+    # store, per week, ...) and every other column it maps becomes a column of the weekly table
+    covariates: dict[str, SourceSpec] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _covariates_keyed_and_typed(self) -> Sources:
+        kinds: dict[str, tuple[str, str]] = {}
+        for name, spec in self.covariates.items():
+            keys = [c for c in spec.columns if c in COVARIATE_KEYS]
+            values = [c for c in spec.columns if c not in COVARIATE_KEYS]
+            if not keys or not values:
+                raise ValueError(
+                    f"covariates.{name}: map at least one key column {list(COVARIATE_KEYS)} "
+                    f"and one covariate column (it maps {sorted(spec.columns)})"
+                )
+            for column in values:
+                kind = spec.kind(column)
+                if kind == "date":
+                    raise ValueError(
+                        f"covariates.{name}.columns.{column}: a date cannot be a covariate "
+                        "(a covariate is a number or a category)"
+                    )
+                seen = kinds.setdefault(column, (name, kind))
+                if seen[1] != kind:
+                    raise ValueError(
+                        f"covariates.{name}.columns.{column} is {kind} but covariates."
+                        f"{seen[0]} maps it as {seen[1]}"
+                    )
+        return self
+
+    def covariate_kinds(self) -> dict[str, str]:
+        """Covariate column -> numeric | category, in declaration order."""
+        return {
+            column: spec.kind(column)
+            for spec in self.covariates.values()
+            for column in spec.columns
+            if column not in COVARIATE_KEYS
+        }
 
 
 class DataConfig(Section):

@@ -6,7 +6,7 @@ trains (``segments.include`` picks them from ``all_regions`` when conf/ is compo
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from omegaconf import OmegaConf
 from pydantic import Field, model_validator
@@ -14,8 +14,17 @@ from pydantic import Field, model_validator
 from forecastops.config.sections.base import Section
 
 
+class QuantileCut(Section):
+    """A cut relative to the data: this quantile of every series' mean over the training weeks."""
+
+    quantile: float = Field(gt=0, lt=1)
+
+
 class VelocityRule(Section):
-    threshold: float = Field(gt=0)
+    """Fast when a series' mean weekly demand over the training weeks is at least ``threshold``:
+    a number of units, or a quantile of the series' means (``forecastops.features.context``)."""
+
+    threshold: Annotated[float, Field(gt=0)] | QuantileCut
     labels: tuple[str, str]
 
 

@@ -44,9 +44,22 @@ class ColumnRule(Rule):
     column: str
 
 
+class RelativeBound(Section):
+    """A bound relative to the data: ``factor`` x the ``quantile`` of the column's values on the
+    raw history rows (zero-filled weeks left out), so one rule fits units, cases or dollars."""
+
+    quantile: float = Field(gt=0, le=1)
+    factor: float = Field(gt=0)
+
+    def __str__(self) -> str:
+        return f"{self.factor:g} x its {self.quantile:g} quantile"
+
+
 class RangeRule(ColumnRule):
-    min: float | None = None
-    max: float | None = None
+    """A column's range: each bound a number, a bound relative to the data, or null (none)."""
+
+    min: float | RelativeBound | None = None
+    max: float | RelativeBound | None = None
 
 
 class MissingValuesRule(Rule):

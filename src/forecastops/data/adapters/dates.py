@@ -30,7 +30,7 @@ ANCHOR_SHIFT_DAYS = {"day": 0, "week_ending": -3, "week_starting": 3}
 
 def monday(dates: pd.Series) -> pd.Series:
     """The Monday starting each date's week."""
-    return dates - pd.to_timedelta(dates.dt.dayofweek, unit="D")
+    return dates - pd.to_timedelta(dates.dt.day_of_week, unit="D")
 
 
 def parse_dates(raw: pd.Series, spec: ColumnSpec, where: str, rows: np.ndarray) -> pd.Series:
@@ -41,7 +41,7 @@ def parse_dates(raw: pd.Series, spec: ColumnSpec, where: str, rows: np.ndarray) 
     fail_at_rows(bad, where, f"unparsable date (format {spec.format or 'ISO 8601'!r})", rows, raw)
     dates = dates.astype("datetime64[ns]")
     if spec.week_end_day is not None:
-        wrong = present & (dates.dt.dayofweek.to_numpy() != WEEKDAYS.index(spec.week_end_day))
+        wrong = present & (dates.dt.day_of_week.to_numpy() != WEEKDAYS.index(spec.week_end_day))
         problem = f"expected every date to be a {spec.week_end_day} ({spec.anchor})"
         fail_at_rows(wrong, where, problem, rows, raw)
     if spec.anchor in ANCHOR_SHIFT_DAYS:

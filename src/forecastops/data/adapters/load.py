@@ -2,7 +2,8 @@
 
 Every returned frame carries lineage: ``_source_file`` (path relative to the data root) and
 ``_source_row`` (1-based data row in that file, counted before the ``where`` filter), so that any
-later error or validation finding can point at the raw row.
+later error or validation finding can point at the raw row. A source with ``aggregate`` is summed up
+to weeks last (``aggregate``): its rows keep the lineage of their first raw row.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from forecastops.config.sections.data import SourceSpec, norm_key
+from forecastops.data.adapters.aggregate import aggregate_to_weeks
 from forecastops.data.adapters.columns import cast_column, constant_column
 from forecastops.data.adapters.readers import READERS
 from forecastops.errors import ForecastopsError
@@ -71,7 +73,8 @@ def _load_file(path: Path, spec: SourceSpec, needed: list[str], lineage: str) ->
 
 
 def load_source(name: str, spec: SourceSpec, data_root: str | Path) -> pd.DataFrame:
-    """Read every file of one source, apply the column adapters, concatenate in file order."""
+    """Read every file of one source, apply the column adapters, concatenate in file order and
+    aggregate to weeks when the source says so."""
     data_root = Path(data_root)
     needed = raw_columns(spec)
     frames = [
@@ -85,7 +88,7 @@ def load_source(name: str, spec: SourceSpec, data_root: str | Path) -> pd.DataFr
     ]
     df = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     df["_source_file"] = df["_source_file"].astype("category")
-    return df
+    return aggregate_to_weeks(df, spec) if spec.aggregate else df
 
 
 def require_columns(name: str, spec: SourceSpec, required: list[str]) -> None:

@@ -77,11 +77,12 @@ def check_unique_keys(df: pd.DataFrame, key: str, name: str) -> None:
 
 
 def load_sources(cfg: DataConfig, data_root: Path) -> dict[str, pd.DataFrame]:
-    """Every configured source by name (absent optional sources are left out)."""
+    """Every configured source by name (absent optional sources are left out; covariate sources
+    as ``covariates.<name>``)."""
     loaded = {}
     for name in type(cfg.sources).model_fields:
         spec: SourceSpec | None = getattr(cfg.sources, name)
-        if spec is None:
+        if spec is None or name == "covariates":
             continue
         required = list(REQUIRED[name])
         if name == "stores":
@@ -90,6 +91,8 @@ def load_sources(cfg: DataConfig, data_root: Path) -> dict[str, pd.DataFrame]:
         if name.startswith("weather"):
             _check_weather_spec(name, spec)
         loaded[name] = load_source(name, spec, data_root)
+    for name, spec in cfg.sources.covariates.items():
+        loaded[f"covariates.{name}"] = load_source(f"covariates.{name}", spec, data_root)
     check_weather_keys(cfg)
     check_unique_keys(loaded["stores"], "store_id", "stores")
     if "products" in loaded:

@@ -1,6 +1,7 @@
 """Stage ``condition``: build the standard weekly table (history + future rows) and write it.
 
-The table's rows come from ``grid``; each joined source fills its own columns. Stores unknown to
+The table's rows come from ``grid``; each joined source fills its own columns, covariate sources
+the covariate columns (``covariates``). Stores unknown to
 the stores source keep null attributes (``region`` null) so that ``validate`` can name them;
 unknown products get a null ``category``.
 """
@@ -19,6 +20,7 @@ from forecastops.config.load import load_params, section
 from forecastops.config.sections.data import DataConfig
 from forecastops.data.condition.catalog import build_catalog
 from forecastops.data.condition.codes import string_column
+from forecastops.data.condition.covariates import covariate_columns
 from forecastops.data.condition.events import event_columns
 from forecastops.data.condition.grid import build_rows
 from forecastops.data.condition.promotions import promo_discount
@@ -44,6 +46,7 @@ def condition(
     )
     is_event, event_names = event_columns(sources.get("events"), stores, rows, cfg.all_scope)
     temperature, precipitation, weather_source = weather_columns(cfg, sources, stores, rows)
+    covariates = covariate_columns(cfg, sources, stores, products, rows)
     table = pd.DataFrame(
         {
             "region": string_column(stores.region[rows.store], stores.regions),
@@ -63,6 +66,7 @@ def condition(
             "precipitation_mm": precipitation,
             "weather_source": weather_source,
             **{col: values[rows.store] for col, values in stores.demographics.items()},
+            **covariates,
             "is_future": rows.future,
             "_filled": rows.filled,
             "_source_file": string_column(rows.file_code, rows.source_files),
@@ -72,7 +76,7 @@ def condition(
         }
     )
     table.loc[rows.file_code < 0, "_source_row"] = pd.NA
-    return table[standard_columns(cfg.demographics)]
+    return table[standard_columns(cfg.demographics, list(covariates))]
 
 
 def _positive_int_param(params: dict, path: str) -> int:

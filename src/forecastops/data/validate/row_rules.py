@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from forecastops.config.sections.validation import RelativeBound
 from forecastops.data.table import SERIES_WEEK_KEY, history_rows
 from forecastops.data.validate.actions import apply_action
 from forecastops.data.validate.outages import outage_rows
@@ -57,15 +58,29 @@ def missing_values(df: pd.DataFrame, check: Check) -> pd.DataFrame:
     return df
 
 
+def _bound(df: pd.DataFrame, column: str, bound: float | RelativeBound | None) -> float | None:
+    """A range bound as a number: a relative one from the column's raw history values."""
+    if not isinstance(bound, RelativeBound):
+        return bound
+    raw = history_rows(df) & ~df["_filled"].to_numpy(bool)
+    values = df.loc[raw, column].to_numpy(float)
+    values = values[np.isfinite(values)]
+    return float(np.quantile(values, bound.quantile)) * bound.factor if len(values) else None
+
+
 def out_of_range(df: pd.DataFrame, check: Check) -> pd.DataFrame:
     rule = check.rule
+    low, high = _bound(df, rule.column, rule.min), _bound(df, rule.column, rule.max)
+    if (low, high) != (rule.min, rule.max):  # relative bounds: say what they came to
+        shown = ["-" if b is None else f"{b:.6g}" for b in (low, high)]
+        check.what = f"{check.what}: [{shown[0]}, {shown[1]}] on this data"
     values = df[rule.column].to_numpy(float)
     outside = np.zeros(len(df), bool)  # NaN compares false: missing values are not flagged
-    if rule.min is not None:
-        outside |= values < rule.min
-    if rule.max is not None:
-        outside |= values > rule.max
-    return apply_action(df, check, outside, rule.column, rule.min, rule.max)
+    if low is not None:
+        outside |= values < low
+    if high is not None:
+        outside |= values > high
+    return apply_action(df, check, outside, rule.column, low, high)
 
 
 def missing_weeks(df: pd.DataFrame, check: Check) -> pd.DataFrame:
