@@ -85,6 +85,6 @@ def test_walmart_layout_runs_the_whole_pipeline_with_config_only(tmp_path, monke
     # no precipitation in this layout: reported once by featurize, no numpy warning in any fit
     assert out.stdout.count("precipitation_mm has no value in any segment") == 1, out.stdout
     assert "Degrees of freedom" not in out.stdout + out.stderr
-    assert all(s["beats_baseline"] for s in metrics["segments"].values())
+    assert all(s["beats_baseline_mape"] for s in metrics["segments"].values())
     forecasts = pd.read_csv(ws / "outputs" / "forecasts.csv")
     assert forecasts["store_id"].nunique() == 4 and (forecasts["forecast"] > 0).all()
