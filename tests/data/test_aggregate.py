@@ -47,7 +47,7 @@ def _spec(**aggregate: str) -> SourceSpec:
 def test_daily_rows_become_one_row_per_key_and_week(tmp_path):
     _daily_csv(tmp_path / "daily.csv")
     spec = _spec(units_shipped="sum", open_days="count", promo_share="share", temp_c="mean")
-    weekly = load_source("shipments", spec, tmp_path).set_index(["store_id", "week_start"])
+    weekly = load_source("shipments", spec, tmp_path).frame.set_index(["store_id", "week_start"])
     assert len(weekly) == 4 and list(weekly.columns)[-2:] == ["_source_file", "_source_row"]
     first, second = pd.Timestamp("2024-01-01"), pd.Timestamp("2024-01-08")
     # store 1 week 1: day 3 has no sales value -> the sum of the six others
@@ -68,7 +68,7 @@ def test_min_max_and_flags_from_numbers(tmp_path):
         "x",
         _spec(units_shipped="max", temp_c="min", promo_share="count", open_days="share"),
         tmp_path,
-    ).set_index(["store_id", "week_start"])
+    ).frame.set_index(["store_id", "week_start"])
     row = weekly.loc[("2", pd.Timestamp("2024-01-01"))]
     assert row.units_shipped == 25 and row.temp_c == 0.0  # day 6 (Sunday) closed: sales 0
     assert row.promo_share == 3 and row.open_days == pytest.approx(6 / 7)

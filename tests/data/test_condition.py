@@ -25,7 +25,7 @@ SAMPLE = REPO / "sample"
 
 
 def _table(params: dict, root: Path, data: str = "default") -> pd.DataFrame:
-    return condition(section(params[data], "data", DataConfig), root, 4, 8)
+    return condition(section(params[data], "data", DataConfig), root, 4, 8)[0]
 
 
 @pytest.fixture
@@ -91,7 +91,7 @@ def test_active_within_weeks_excludes_dormant_series(base_params, raw_default):
     ship = raw_default / "shipments" / "shipments_2024.csv"
     lines = [ln for ln in ship.read_text().splitlines() if not ln.startswith("1001,SKU-2")]
     ship.write_text("\n".join(lines) + "\n")
-    df = condition(section(base_params["default"], "data", DataConfig), raw_default, 4, 8)
+    df, _ = condition(section(base_params["default"], "data", DataConfig), raw_default, 4, 8)
     assert not df[(df.store_id == "1001") & (df.product_id == "SKU-2")].is_future.any()
 
 
@@ -171,7 +171,7 @@ def test_week_anchoring(tmp_path, dates, anchor, day, expected):
     col = {"from": "d", "dtype": "date", "format": "%Y-%m-%d", "anchor": anchor}
     if day:
         col["week_end_day"] = day
-    df = load_source("w", _spec("w.csv", "csv", week_start=col), tmp_path)
+    df = load_source("w", _spec("w.csv", "csv", week_start=col), tmp_path).frame
     assert df["week_start"].dt.strftime("%Y-%m-%d").tolist() == expected
 
 
@@ -216,7 +216,7 @@ def test_units_maps_constants_nested_filters(tmp_path):
             },
         }
     )
-    df = load_source("s", spec, tmp_path)
+    df = load_source("s", spec, tmp_path).frame
     assert df["store_id"].tolist() == ["7", "8"]
     assert df["temp_c"].tolist() == pytest.approx([100.0, 0.0])
     assert df["precip_mm"].tolist() == pytest.approx([25.4, 12.7])
@@ -226,7 +226,7 @@ def test_units_maps_constants_nested_filters(tmp_path):
     assert df["region"].tolist() == ["all", "all"] and df["holiday"].tolist() == [True, False]
     assert df["_source_row"].tolist() == [1, 2]
     spec.where = {"hol": [True]}
-    assert load_source("s", spec, tmp_path)["_source_row"].tolist() == [1]
+    assert load_source("s", spec, tmp_path).frame["_source_row"].tolist() == [1]
 
 
 def test_store_format_by_mapping_and_threshold():
@@ -265,7 +265,7 @@ def test_optional_sources_may_be_absent(base_params, raw_default):
         "events",
     ):
         data["sources"].pop(name)
-    df = condition(DataConfig.model_validate(data), raw_default, 4, 8)
+    df, _ = condition(DataConfig.model_validate(data), raw_default, 4, 8)
     assert list(df.columns) == standard_columns(data["demographics"], [])
     assert (df.category == "all").all() and (df.promo_discount == 0).all()
     assert (df.event_names == "").all() and df.weather_source.isna().all()
@@ -376,6 +376,31 @@ BAD_INPUTS = {
             r / "shipments/shipments_2024.csv", "1001,SKU-2,01/14/2024,5", "1001,,01/14/2024,5"
         ),
         [r"shipments_2024\.csv, column 'ITEM_NBR'", r"missing value.*row 6"],
+    ),
+    # a sentinel date beyond what a timestamp holds, a count beyond int64: named, no traceback
+    "date_beyond_timestamps": (
+        lambda r: _replace(r / "products.csv", "2020-01-01", "9999-12-31"),
+        [r"products\.csv, column 'DISCONTINUE_DATE'", r"date outside.*row 3 \('9999-12-31'\)"],
+    ),
+    "int_beyond_int64": (
+        lambda r: _replace(
+            r / "shipments/shipments_2024.csv",
+            "1001,SKU-2,01/14/2024,5",
+            "1001,SKU-2,01/14/2024,1e30",
+        ),
+        [r"shipments_2024\.csv, column 'SHIP_QTY'", r"wrong type.*row 6 \('1e30'\)"],
+    ),
+    "binary_garbage": (  # NUL padding, as a crash leaves it
+        lambda r: _replace(r / "shipments/shipments_2023.csv", "SKU-1", "SKU-\x00\x00\x00\x001"),
+        [r"shipments_2023\.csv: line 2: binary garbage"],
+    ),
+    "header_cut_off": (
+        lambda r: (r / "events.csv").write_text("event_date,event_na"),
+        [r"events\.csv: empty file", r"its only line \(1\) was cut off: 'event_date,event_na'"],
+    ),
+    "only_row_cut_off": (
+        lambda r: (r / "events.csv").write_text("event_date,event_name,scope\n2024-01-01,New Y"),
+        [r"events\.csv: empty file", r"only data row \(line 2\) was cut off: '2024-01-01,New Y'"],
     ),
 }
 

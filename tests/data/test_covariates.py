@@ -91,7 +91,7 @@ def _at(table: pd.DataFrame, store: str, week: str) -> pd.Series:
 
 
 def test_covariates_are_joined_per_store_week_store_week_and_region(base_params, covariate_root):
-    table = condition(_data(base_params, _sources()), covariate_root, 4, 8)
+    table, _ = condition(_data(base_params, _sources()), covariate_root, 4, 8)
     new = ["open_days", "promo_days", "consumer_index", "store_type", "regional_level"]
     assert list(table.columns[-len(new) - 4 : -4]) == new  # before is_future and lineage
     history = _at(table, "1001", "2024-01-01")

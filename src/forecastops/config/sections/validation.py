@@ -76,10 +76,25 @@ class MinRowsRule(Rule):
     min_rows: int = Field(ge=0)
 
 
+class LostRowsRule(Rule):
+    """A source's rows against the last validated report: a loss above this share is a finding."""
+
+    max_lost_share: float = Field(ge=0, lt=1)
+
+
+class ShareRule(Rule):
+    """A share of the table's history store-weeks: above ``max_share`` is a finding."""
+
+    max_share: float = Field(ge=0, lt=1)
+
+
 class ValidationConfig(Section):
     """The ``validation`` section of params.yaml."""
 
     schema_: Rule = Field(alias="schema")
+    truncated_file: Rule
+    lost_rows: LostRowsRule
+    observed_weather: ShareRule
     unknown_store: RowRule
     unknown_product: RowRule
     duplicates: RowRule

@@ -17,7 +17,8 @@ data (``columns``)::
         region: {constant: all}                               # the same value on every row
         store_type: {from: Type, map: {A: large}, map_default: small}
 
-``readers`` / ``records`` parse the files into raw text columns, ``columns`` casts them (options
-documented there; dates and week anchoring in ``dates``) and ``load`` ties both together and adds
-lineage (``_source_file``, ``_source_row``).
+``files`` reads each file's text and checks it (decodable, no binary garbage, a csv / jsonl file cut
+off mid-line: its last line set aside for ``validate``), ``readers`` / ``records`` parse it into raw
+text columns, ``columns`` casts them (options documented there; dates and week anchoring in
+``dates``) and ``load`` ties them together and adds lineage (``_source_file``, ``_source_row``).
 """

@@ -27,6 +27,7 @@ UNIT_CONVERSIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "inch_to_mm": lambda x: x * 25.4,
     "percent_to_fraction": lambda x: x / 100.0,
 }
+INT_LIMIT = float(np.iinfo(np.int64).max)  # an int column holds int64 values
 BOOL_TEXT = {
     **dict.fromkeys(("true", "t", "1", "yes", "y"), True),
     **dict.fromkeys(("false", "f", "0", "no", "n"), False),
@@ -47,7 +48,9 @@ def _numeric(raw: pd.Series, spec: ColumnSpec, where: str, rows: np.ndarray) -> 
     values = pd.to_numeric(raw.str.strip(), errors="coerce").astype("float64")
     bad = present & values.isna().to_numpy()
     if spec.dtype == "int":
-        bad |= present & ~np.isnan(values.to_numpy()) & (values.to_numpy() % 1 != 0)
+        number = values.to_numpy()
+        whole = np.isfinite(number) & (number % 1 == 0)
+        bad |= present & ~np.isnan(number) & ~(whole & (np.abs(number) < INT_LIMIT))
     fail_at_rows(bad, where, f"wrong type, expected {spec.dtype}", rows, raw)
     values = pd.Series(UNIT_CONVERSIONS[spec.convert](values.to_numpy()), index=raw.index)
     return values.round().astype("Int64") if spec.dtype == "int" else values

@@ -26,6 +26,9 @@ from forecastops.data.adapters.text import fail_at_rows
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 # days to shift an anchored date by before taking its week's Monday (majority-of-days rule)
 ANCHOR_SHIFT_DAYS = {"day": 0, "week_ending": -3, "week_starting": 3}
+# dates a nanosecond timestamp holds, a week inside its range so that anchoring cannot overflow
+FIRST_DATE = (pd.Timestamp.min + pd.Timedelta(weeks=1)).normalize()
+LAST_DATE = (pd.Timestamp.max - pd.Timedelta(weeks=1)).normalize()
 
 
 def monday(dates: pd.Series) -> pd.Series:
@@ -39,6 +42,12 @@ def parse_dates(raw: pd.Series, spec: ColumnSpec, where: str, rows: np.ndarray) 
     dates = pd.to_datetime(raw.str.strip(), format=spec.format, errors="coerce")
     bad = present & dates.isna().to_numpy()
     fail_at_rows(bad, where, f"unparsable date (format {spec.format or 'ISO 8601'!r})", rows, raw)
+    outside = present & ((dates < FIRST_DATE) | (dates > LAST_DATE)).to_numpy()
+    problem = (
+        f"date outside {FIRST_DATE.date()}..{LAST_DATE.date()} (a sentinel such as 9999-12-31? "
+        "list it in the source's na_values)"
+    )
+    fail_at_rows(outside, where, problem, rows, raw)
     dates = dates.astype("datetime64[ns]")
     if spec.week_end_day is not None:
         wrong = present & (dates.dt.day_of_week.to_numpy() != WEEKDAYS.index(spec.week_end_day))

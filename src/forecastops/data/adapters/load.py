@@ -1,13 +1,16 @@
 """Load one configured source: find its files, read, filter, cast, and add lineage.
 
-Every returned frame carries lineage: ``_source_file`` (path relative to the data root) and
-``_source_row`` (1-based data row in that file, counted before the ``where`` filter), so that any
-later error or validation finding can point at the raw row. A source with ``aggregate`` is summed up
-to weeks last (``aggregate``): its rows keep the lineage of their first raw row.
+Besides the frame, loading says what each file held (``manifest.FileRecord``: records loaded, a
+cut-off last line), which ``validate`` checks. Every returned frame carries lineage:
+``_source_file`` (path relative to the data root) and ``_source_row`` (1-based data row in that
+file, counted before the ``where`` filter), so that any later error or validation finding can point
+at the raw row. A source with ``aggregate`` is summed up to weeks last (``aggregate``): its rows
+keep the lineage of their first raw row.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -16,8 +19,19 @@ import pandas as pd
 from forecastops.config.sections.data import SourceSpec, norm_key
 from forecastops.data.adapters.aggregate import aggregate_to_weeks
 from forecastops.data.adapters.columns import cast_column, constant_column
+from forecastops.data.adapters.files import read_source_text
 from forecastops.data.adapters.readers import READERS
+from forecastops.data.adapters.text import shown
+from forecastops.data.manifest import FileRecord
 from forecastops.errors import ForecastopsError
+
+
+@dataclass
+class LoadedSource:
+    """A source's rows (standard columns + lineage) and what each of its files held."""
+
+    frame: pd.DataFrame
+    files: dict[str, FileRecord]  # by lineage name (path relative to the data root)
 
 
 def source_files(name: str, spec: SourceSpec, data_root: Path) -> list[Path]:
@@ -50,10 +64,18 @@ def _kept_rows(raw: pd.DataFrame, spec: SourceSpec) -> np.ndarray:
     return keep
 
 
-def _load_file(path: Path, spec: SourceSpec, needed: list[str], lineage: str) -> pd.DataFrame:
-    raw = READERS[spec.format](path, spec, needed)
+def _load_file(
+    path: Path, spec: SourceSpec, needed: list[str], lineage: str
+) -> tuple[pd.DataFrame, FileRecord]:
+    src = read_source_text(path, spec)
+    raw = READERS[spec.format](src, spec, needed)
+    cut = src.partial
     if raw.empty and not spec.allow_empty:
-        raise ForecastopsError(f"{path}: empty file (a header but no data rows)")
+        only = (
+            f"; its only data row (line {cut.line}) was cut off: {shown(cut.text)}" if cut else ""
+        )
+        raise ForecastopsError(f"{path}: empty file (a header but no data rows){only}")
+    record = FileRecord(len(raw), cut.line, shown(cut.text)) if cut else FileRecord(len(raw))
     rows = np.arange(1, len(raw) + 1, dtype=np.int64)
     if spec.where:
         keep = _kept_rows(raw, spec)
@@ -69,26 +91,24 @@ def _load_file(path: Path, spec: SourceSpec, needed: list[str], lineage: str) ->
     df = pd.DataFrame(columns, index=pd.RangeIndex(len(raw)))
     df["_source_file"] = lineage
     df["_source_row"] = rows
-    return df
+    return df, record
 
 
-def load_source(name: str, spec: SourceSpec, data_root: str | Path) -> pd.DataFrame:
+def load_source(name: str, spec: SourceSpec, data_root: str | Path) -> LoadedSource:
     """Read every file of one source, apply the column adapters, concatenate in file order and
     aggregate to weeks when the source says so."""
     data_root = Path(data_root)
     needed = raw_columns(spec)
-    frames = [
-        _load_file(
-            path,
-            spec,
-            needed,
-            path.relative_to(data_root).as_posix() if path.is_relative_to(data_root) else str(path),
+    frames, files = [], {}
+    for path in source_files(name, spec, data_root):
+        lineage = (
+            path.relative_to(data_root).as_posix() if path.is_relative_to(data_root) else str(path)
         )
-        for path in source_files(name, spec, data_root)
-    ]
+        frame, files[lineage] = _load_file(path, spec, needed, lineage)
+        frames.append(frame)
     df = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     df["_source_file"] = df["_source_file"].astype("category")
-    return aggregate_to_weeks(df, spec) if spec.aggregate else df
+    return LoadedSource(aggregate_to_weeks(df, spec) if spec.aggregate else df, files)
 
 
 def require_columns(name: str, spec: SourceSpec, required: list[str]) -> None:

@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 
 from forecastops.config.sections.data import SourceSpec
-from forecastops.data.adapters.text import describe_rows, raw_text
+from forecastops.data.adapters.files import SourceText, require_content
+from forecastops.data.adapters.text import describe_rows, raw_text, shown
 from forecastops.errors import ForecastopsError
 
 
@@ -48,37 +49,34 @@ def _records_to_frame(path: Path, records: list[Any], needed: list[str], what: s
     return pd.DataFrame(columns, index=pd.RangeIndex(len(records)))
 
 
-def _read_text(path: Path, spec: SourceSpec, what: str) -> str:
-    try:
-        text = path.read_text(encoding=spec.encoding)
-    except UnicodeDecodeError as exc:
-        raise ForecastopsError(f"{path}: corrupt {what} (not {spec.encoding}): {exc}") from exc
-    if not text.strip():
-        raise ForecastopsError(f"{path}: empty file (no records)")
-    return text
-
-
-def read_jsonl(path: Path, spec: SourceSpec, needed: list[str]) -> pd.DataFrame:
+def read_jsonl(src: SourceText, spec: SourceSpec, needed: list[str]) -> pd.DataFrame:
+    require_content(src, "records")
     records = []
-    for i, line in enumerate(_read_text(path, spec, "JSON Lines").splitlines(), start=1):
+    # split on LF alone: str.splitlines would also split inside a record at U+2028 or U+0085
+    for i, line in enumerate(src.text.split("\n"), start=1):
         if not line.strip():
             continue
         try:
             records.append(json.loads(line))
-        except json.JSONDecodeError as exc:
+        except (ValueError, RecursionError) as exc:
             raise ForecastopsError(
-                f"{path}: corrupt JSON Lines: row {i} is not valid JSON ({exc.msg}): {line[:80]!r}"
+                f"{src.path}: corrupt JSON Lines: row {i} is not valid JSON "
+                f"({getattr(exc, 'msg', exc)}): {shown(line)}"
             ) from exc
-    return _records_to_frame(path, records, needed, "JSON Lines")
+    return _records_to_frame(src.path, records, needed, "JSON Lines")
 
 
-def read_json(path: Path, spec: SourceSpec, needed: list[str]) -> pd.DataFrame:
+def read_json(src: SourceText, spec: SourceSpec, needed: list[str]) -> pd.DataFrame:
+    require_content(src, "records")
+    path = src.path
     try:
-        data = json.loads(_read_text(path, spec, "JSON"))
+        data = json.loads(src.text)
     except json.JSONDecodeError as exc:
         raise ForecastopsError(
             f"{path}: corrupt JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
         ) from exc
+    except (ValueError, RecursionError) as exc:  # a huge number, absurdly deep nesting
+        raise ForecastopsError(f"{path}: corrupt JSON: {exc}") from exc
     if spec.records_path:
         for part in spec.records_path.split("."):
             if not isinstance(data, dict) or part not in data:

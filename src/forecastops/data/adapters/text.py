@@ -15,6 +15,12 @@ import pandas as pd
 from forecastops.errors import ForecastopsError
 
 MAX_EXAMPLES = 5
+SHOWN_CHARS = 80  # of a raw line quoted in a message
+
+
+def shown(line: str) -> str:
+    """A raw line for a message: quoted, cut to ``SHOWN_CHARS``."""
+    return repr(line[:SHOWN_CHARS]) + ("..." if len(line) > SHOWN_CHARS else "")
 
 
 def raw_text(value: Any) -> str | None:

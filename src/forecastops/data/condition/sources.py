@@ -14,6 +14,7 @@ import pandas as pd
 
 from forecastops.config.sections.data import DataConfig, SourceSpec
 from forecastops.data.adapters.load import load_source, require_columns
+from forecastops.data.manifest import Manifest
 from forecastops.errors import ForecastopsError
 
 # standard columns each source must map (stores also: the store-format column and demographics)
@@ -76,10 +77,10 @@ def check_unique_keys(df: pd.DataFrame, key: str, name: str) -> None:
         raise ForecastopsError(f"source '{name}': duplicate {key} in {rows}")
 
 
-def load_sources(cfg: DataConfig, data_root: Path) -> dict[str, pd.DataFrame]:
+def load_sources(cfg: DataConfig, data_root: Path) -> tuple[dict[str, pd.DataFrame], Manifest]:
     """Every configured source by name (absent optional sources are left out; covariate sources
-    as ``covariates.<name>``)."""
-    loaded = {}
+    as ``covariates.<name>``) and the manifest of the files read."""
+    loaded, manifest = {}, {}
     for name in type(cfg.sources).model_fields:
         spec: SourceSpec | None = getattr(cfg.sources, name)
         if spec is None or name == "covariates":
@@ -90,11 +91,13 @@ def load_sources(cfg: DataConfig, data_root: Path) -> dict[str, pd.DataFrame]:
         require_columns(name, spec, required)
         if name.startswith("weather"):
             _check_weather_spec(name, spec)
-        loaded[name] = load_source(name, spec, data_root)
+        source = load_source(name, spec, data_root)
+        loaded[name], manifest[name] = source.frame, source.files
     for name, spec in cfg.sources.covariates.items():
-        loaded[f"covariates.{name}"] = load_source(f"covariates.{name}", spec, data_root)
+        source = load_source(f"covariates.{name}", spec, data_root)
+        loaded[f"covariates.{name}"], manifest[f"covariates.{name}"] = source.frame, source.files
     check_weather_keys(cfg)
     check_unique_keys(loaded["stores"], "store_id", "stores")
     if "products" in loaded:
         check_unique_keys(loaded["products"], "product_id", "products")
-    return loaded
+    return loaded, manifest

@@ -1,4 +1,5 @@
-"""Stage ``condition``: build the standard weekly table (history + future rows) and write it.
+"""Stage ``condition``: build the standard weekly table (history + future rows) and write it, with
+the manifest of the raw files read (``data.manifest``) in its file metadata for ``validate``.
 
 The table's rows come from ``grid``; each joined source fills its own columns, covariate sources
 the covariate columns (``covariates``). Stores unknown to
@@ -15,7 +16,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from forecastops import io
 from forecastops.config.load import load_params, section
 from forecastops.config.sections.data import DataConfig
 from forecastops.data.condition.catalog import build_catalog
@@ -28,16 +28,18 @@ from forecastops.data.condition.returns import returned_units
 from forecastops.data.condition.sources import load_sources
 from forecastops.data.condition.weather import weather_columns
 from forecastops.data.condition.weeks import week_start
+from forecastops.data.manifest import Manifest, write_table
 from forecastops.data.table import standard_columns
 from forecastops.errors import ForecastopsError
 
 
 def condition(
     cfg: DataConfig, data_root: Path, horizon_weeks: int, active_within_weeks: int
-) -> pd.DataFrame:
-    """Build the standard weekly table (history + future rows) from the raw sources."""
+) -> tuple[pd.DataFrame, Manifest]:
+    """Build the standard weekly table (history + future rows) from the raw sources; with the
+    manifest of the files read, which ``validate`` checks."""
     data_root = Path(data_root)
-    sources = load_sources(cfg, data_root)
+    sources, manifest = load_sources(cfg, data_root)
     stores, products = build_catalog(cfg, sources)
     rows = build_rows(sources["shipments"], stores, products, horizon_weeks, active_within_weeks)
     returned = returned_units(sources.get("returns"), stores, products, rows)
@@ -76,7 +78,7 @@ def condition(
         }
     )
     table.loc[rows.file_code < 0, "_source_row"] = pd.NA
-    return table[standard_columns(cfg.demographics, list(covariates))]
+    return table[standard_columns(cfg.demographics, list(covariates))], manifest
 
 
 def _positive_int_param(params: dict, path: str) -> int:
@@ -115,8 +117,15 @@ def run(args: argparse.Namespace) -> int:
     horizon = _positive_int_param(params, "train.horizon_weeks")
     active = _positive_int_param(params, "score.active_within_weeks")
     started = time.perf_counter()
-    df = condition(cfg, Path(data_root), horizon, active)
-    io.write_parquet(args.out, df)
+    df, manifest = condition(cfg, Path(data_root), horizon, active)
+    write_table(args.out, df, manifest)
+    for files in manifest.values():
+        for file, record in files.items():
+            if record.cut_line is not None:
+                print(
+                    f"condition: warning: {file} ends mid-line: line {record.cut_line} "
+                    f"{record.cut_text} was cut off and not loaded (validate: truncated_file)"
+                )
     history = int((~df["is_future"]).sum())
     print(
         f"wrote {args.out}: {len(df)} rows ({history} history, {len(df) - history} future, "

@@ -20,7 +20,7 @@ from forecastops.data.validate.report import MAX_EXAMPLES, Check
 DEMAND_PARTS = ("units_shipped", "units_returned")
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
     """A cell as a JSON value: dates as YYYY-MM-DD, missing and non-finite numbers as null."""
     if value is None or value is pd.NA or value is pd.NaT:
         return None
@@ -43,7 +43,7 @@ def _examples(df: pd.DataFrame, mask: np.ndarray, columns: list[str]) -> list[di
         c for c in dict.fromkeys([*SERIES_WEEK_KEY, "region", *columns, *LINEAGE]) if c in rows
     ]
     return [
-        {c: _jsonable(v) for c, v in zip(shown, row, strict=True)}
+        {c: jsonable(v) for c, v in zip(shown, row, strict=True)}
         for row in rows[shown].head(MAX_EXAMPLES).itertuples(index=False)
     ]
 

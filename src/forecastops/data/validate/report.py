@@ -48,7 +48,8 @@ class Check:
         shown = []
         for e in self.examples:
             if e.get("_source_file"):
-                where = f"{e['_source_file']} row {e['_source_row']}"
+                row = e.get("_source_row")
+                where = e["_source_file"] + ("" if row is None else f" row {row}")
             else:
                 where = "zero-filled/derived row"
             values = ", ".join(f"{k}={v}" for k, v in e.items() if k not in LINEAGE)

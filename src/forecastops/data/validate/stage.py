@@ -4,8 +4,10 @@ Every rule (``validation`` section, ``conf/validation/``) has a ``severity`` (er
 a label in the report) and an ``action``: ``fail`` (stop: the report is written, the validated
 table is left as it was, exit 2), ``drop`` (remove the rows), ``clip`` (clip into the range),
 ``fill_zero`` (set the values to 0) or ``report`` (count only). The schema rule runs first and stops
-the stage when the table is broken; the other rules then run in ``RULES`` order, each on the rows
-the previous ones left.
+the stage when the table is broken; the source rules (``source_rules``: truncated files, rows lost
+against the last validated report, missing observed weather) judge what ``condition`` read; the
+table rules then run in ``RULES`` order, each on the rows the previous ones left. The report also
+records each source's row counts, the next run's baseline once committed.
 """
 
 from __future__ import annotations
@@ -20,9 +22,12 @@ import pandas as pd
 from forecastops import io
 from forecastops.config.load import load_params, section
 from forecastops.config.sections.validation import Rule, ValidationConfig
+from forecastops.data.manifest import read_manifest, row_counts
+from forecastops.data.validate.baseline import load_baseline
 from forecastops.data.validate.report import MAX_EXAMPLES, Check, build_report
 from forecastops.data.validate.rules import RULES, check_rule_columns
 from forecastops.data.validate.schema import schema_violations
+from forecastops.data.validate.source_rules import SOURCE_RULES, SourceFacts
 from forecastops.errors import ForecastopsError
 
 
@@ -36,12 +41,16 @@ def _schema_check(df: pd.DataFrame, rule: Rule) -> Check:
 
 
 def validate(
-    df: pd.DataFrame, cfg: ValidationConfig, today: dt.date | None = None
+    df: pd.DataFrame,
+    cfg: ValidationConfig,
+    today: dt.date | None = None,
+    facts: SourceFacts | None = None,
 ) -> tuple[pd.DataFrame, dict[str, Any], list[Check]]:
     """Run the rules; return the cleaned table, the report and the failed checks (maybe empty).
 
     A broken schema stops at once and is returned as failed whatever its action: the other rules
-    cannot run without the columns."""
+    cannot run without the columns. ``facts``: the source manifest and baseline report."""
+    facts = facts or SourceFacts()
     rows_in = len(df)
     rules = cfg.rules()
     # the date stale_data measures against, fixed once so the rule itself needs no clock
@@ -52,13 +61,21 @@ def validate(
         return df, build_report([schema], rows_in, len(df)), [schema]
     check_rule_columns(rules, df)
     checks = [schema]
+    for name, source_def in SOURCE_RULES.items():
+        check = Check(name, rules[name], source_def.column, source_def.description(rules[name]))
+        checks.append(check)
+        if check.rule.enabled:
+            source_def.judge(df, check, facts)
     for name, rule_def in RULES.items():
         rule = rules[name]
         check = Check(name, rule, rule_def.column(rule), rule_def.description(rule))
         checks.append(check)
         if rule.enabled:
             df = rule_def.apply(df, check)
-    return df, build_report(checks, rows_in, len(df)), [c for c in checks if c.failed]
+    report = build_report(checks, rows_in, len(df))
+    if facts.manifest is not None:
+        report["sources"] = row_counts(facts.manifest)
+    return df, report, [c for c in checks if c.failed]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -69,6 +86,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--in", dest="in_path", default="artifacts/conditioned.parquet")
     parser.add_argument("--out", default="artifacts/validated.parquet")
     parser.add_argument("--report", default="reports/data_validation.json")
+    parser.add_argument(
+        "--baseline",
+        default=None,
+        help="validation report whose per-source row counts lost_rows compares with (default: "
+        "the newest committed version of --report that passed, from git)",
+    )
 
 
 def _read_table(path: Path) -> pd.DataFrame:
@@ -83,7 +106,9 @@ def _read_table(path: Path) -> pd.DataFrame:
 def run(args: argparse.Namespace) -> int:
     params = load_params(args.params)
     cfg = section(params, "validation", ValidationConfig, source=str(args.params))
-    out, report, failed = validate(_read_table(Path(args.in_path)), cfg)
+    table = _read_table(Path(args.in_path))
+    facts = SourceFacts(read_manifest(args.in_path), *load_baseline(args.baseline, args.report))
+    out, report, failed = validate(table, cfg, facts=facts)
     io.write_json(args.report, report)
     if failed:
         raise ForecastopsError(
@@ -95,10 +120,10 @@ def run(args: argparse.Namespace) -> int:
     noted = [
         f"{name}={entry['violations']}({entry['action']})"
         for name, entry in report.items()
-        if name != "summary" and entry["violations"]
+        if isinstance(entry, dict) and entry.get("violations")
     ]
     print(
         f"wrote {args.out} ({summary['rows_in']} -> {summary['rows_out']} rows) and {args.report}; "
-        f"violations: {', '.join(noted) or 'none'}"
+        f"violations: {', '.join(noted) or 'none'}; row counts compared with: {facts.baseline_note}"
     )
     return 0
