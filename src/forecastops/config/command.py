@@ -32,8 +32,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _changes(out: Path, params: dict) -> str:
     """The keys ``out`` holds otherwise than ``params`` (empty when unreadable or the same)."""
+    if not out.is_file():
+        return ""
     try:
-        current = yaml.safe_load(out.read_text(encoding="utf-8")) if out.is_file() else {}
+        current = yaml.safe_load(out.read_text(encoding="utf-8"))
     except yaml.YAMLError:
         return ""
     changes = changed_keys(current if isinstance(current, dict) else {}, params)
