@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import copy
 import json
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -38,6 +40,7 @@ report:
 segments:
   regions: {northeast: {}, texas: {}}
 """
+REPO = Path(__file__).resolve().parents[2]
 BOOT = BootstrapConfig(resamples=400, seed=8, level=0.95, min_effect=0.01)
 SEGS = {
     "northeast/large/fast": 0.30,
@@ -564,3 +567,36 @@ def test_cli_gate_needs_the_evaluate_section(git_repo, capsys):
     (git_repo / "params.yaml").write_text("evaluate:\n  plots_dir: reports/plots\n")
     assert cli.main(["report", "diff", "--base", "HEAD"]) == 2
     assert "evaluate.gate" in capsys.readouterr().err
+
+
+def test_dvc_plots_diff_against_a_revision_needs_only_git(git_repo):
+    """The declared plots' data is in git (cache: false), so `dvc plots diff main` renders both
+    revisions on a fresh clone with an empty DVC cache, like `dvc metrics diff`."""
+    dvc = [sys.executable, "-m", "dvc"]
+    subprocess.run([*dvc, "init", "-q"], check=True)
+    shutil.copy2(REPO / "dvc.yaml", git_repo / "dvc.yaml")
+    shutil.copy2(REPO / "params.yaml", git_repo / "params.yaml")
+    plots = git_repo / "reports" / "plots"
+    plots.mkdir(parents=True)
+
+    def write(scale: float) -> None:
+        weeks = pd.DataFrame({"week_start": ["2024-01-01", "2024-01-08"], "actual": [10.0, 12.0]})
+        for col in ("ensemble", "baseline", "naive"):
+            weeks[col] = weeks["actual"] * scale
+        weeks.to_csv(plots / "weekly_totals.csv", index=False)
+        rows = [{"segment": "texas/large/fast", "mape": 0.3 * scale, "baseline_mape": 0.5}]
+        (plots / "segment_mape.json").write_text(json.dumps(rows))
+
+    write(1.0)
+    subprocess.run(["git", "add", "-A", "-f"], check=True)
+    subprocess.run(["git", "commit", "-qm", "plots v1"], check=True)
+    write(1.1)
+    out = subprocess.run(
+        [*dvc, "plots", "diff", "HEAD", "--json"], capture_output=True, text=True, check=True
+    )
+    shown = json.loads(out.stdout)
+    data = json.dumps(shown)
+    assert "errors" not in shown or not shown["errors"], shown.get("errors")
+    for rev in ("HEAD", "workspace"):
+        assert f'"rev": "{rev}"' in data, rev
+    assert not any((git_repo / ".dvc" / "cache").rglob("*"))  # nothing came from a cache

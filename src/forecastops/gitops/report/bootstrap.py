@@ -27,6 +27,10 @@ STATS = (
     "n_pos", "ape", "abs_err", "abs_actual", "n_zero", "sq_zero", "n", "sq", "base_ape", "scaled",
     "n_scaled",
 )  # fmt: skip
+# A MAPE reduction (1 - mape / baseline_mape) moves by -delta(mape) / baseline_mape: its delta is
+# sized against mape / baseline_mape = 1 - reduction, so "1 % of the base" means a 1 % move of MAPE
+# (its own value may be near 0, where any wobble would count).
+SCALE = {"mape_reduction": lambda base: 1 - base}
 BETTER, WORSE, NOISE, SAME, NONE = "better", "worse", "within noise", "unchanged", "no interval"
 
 
@@ -35,17 +39,17 @@ class Interval:
     delta: float
     low: float | None
     high: float | None
-    base: float  # the base's value: how large the delta is, relatively
+    scale: float  # what the delta is relative to: the base's value (see ``SCALE``)
 
     def verdict(self, lower_is_better: bool, min_effect: float = 0.0) -> str:
         """better / worse when the interval excludes 0 and the delta is at least ``min_effect``
-        of the base's value (a consistent but negligible change is still noise); else within
-        noise, or unchanged when both runs scored exactly alike."""
+        of ``scale`` (a consistent but negligible change is still noise); else within noise, or
+        unchanged when both runs scored exactly alike."""
         if self.low is None or self.high is None:
             return NONE
         if self.delta == 0 and self.low == 0 and self.high == 0:
             return SAME
-        if self.low <= 0 <= self.high or abs(self.delta) < min_effect * abs(self.base):
+        if self.low <= 0 <= self.high or abs(self.delta) < min_effect * abs(self.scale):
             return NOISE
         return BETTER if (self.high < 0) == lower_is_better else WORSE
 
@@ -84,21 +88,22 @@ def metric_values(sums: np.ndarray) -> dict[str, np.ndarray]:
         }
 
 
-def _interval(base: np.ndarray, head: np.ndarray, level: float) -> Interval:
+def _interval(base: np.ndarray, head: np.ndarray, level: float, metric: str) -> Interval:
     """``base``/``head``: one metric per draw, the full sample last."""
     point, deltas = head[-1] - base[-1], head[:-1] - base[:-1]
+    scale = float(SCALE.get(metric, float)(base[-1]))
     deltas = deltas[np.isfinite(deltas)]
     if not np.isfinite(point) or deltas.size == 0:
-        return Interval(float(point), None, None, float(base[-1]))
+        return Interval(float(point), None, None, scale)
     tail = 100 * (1 - level) / 2
     low, high = np.percentile(deltas, [tail, 100 - tail])
-    return Interval(float(point), float(low), float(high), float(base[-1]))
+    return Interval(float(point), float(low), float(high), scale)
 
 
 def _intervals(base: np.ndarray, head: np.ndarray, level: float) -> dict[str, Interval]:
     """``base``/``head``: draws x STATS, plus the full sample as the last row."""
     mb, mh = metric_values(base), metric_values(head)
-    return {m: _interval(mb[m], mh[m], level) for m in mb}
+    return {m: _interval(mb[m], mh[m], level, m) for m in mb}
 
 
 def _draws(segment: str, n_series: int, cfg: BootstrapConfig) -> np.ndarray:

@@ -99,6 +99,6 @@ def legend(noise: Noise) -> str:
         f"Deltas are head − base with a paired bootstrap {cfg.level:.0%} interval "
         f"({cfg.resamples:,} resamples of store × product series within each segment, seed "
         f"{cfg.seed}, `report.bootstrap`): 🟢 better / 🔴 worse only when the interval excludes 0 "
-        f"and the delta is at least {cfg.min_effect:.0%} of the base's value, ⚪ within noise "
-        "otherwise."
+        f"and the delta is at least {cfg.min_effect:.0%} of the base's value (MAPE reduction: of "
+        "MAPE's), ⚪ within noise otherwise."
     )

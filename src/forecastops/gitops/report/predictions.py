@@ -52,15 +52,14 @@ def read_workspace(paths: list[str]) -> pd.DataFrame | None:
 
 
 def _read_at(rev: str, path: str) -> pd.DataFrame | None:
+    """``path`` at ``rev`` (git-tracked or a DVC output); ``None`` when absent there."""
     try:
-        data = dvc.api.read(path, repo=None, rev=rev, mode="rb")
-    except RevError as exc:
-        raise ForecastopsError(
-            f"git revision '{rev}' not found (fetch it, e.g. fetch-depth: 0)"
-        ) from exc
+        return pd.read_parquet(bytesio.BytesIO(dvc.api.read(path, rev=rev, mode="rb")))
     except PathMissingError:
         return None
-    return pd.read_parquet(bytesio.BytesIO(data))
+    except RevError as exc:
+        missing = f"git revision '{rev}' not found (fetch it, e.g. fetch-depth: 0)"
+        raise ForecastopsError(missing) from exc
 
 
 def read_at_revision(rev: str, paths: list[str]) -> tuple[pd.DataFrame | None, str]:
@@ -75,5 +74,8 @@ def read_at_revision(rev: str, paths: list[str]) -> tuple[pd.DataFrame | None, s
         if frame is not None:
             frames.append(frame)
     if not frames:
-        return None, f"no test predictions at `{rev}` ({', '.join(paths)})"
+        return None, (
+            f"no test predictions at `{rev}` ({', '.join(paths)}; a DVC output is read from the "
+            "cache: `dvc pull` it first)"
+        )
     return _frame(frames, f"{rev}:{', '.join(paths)}"), ""
