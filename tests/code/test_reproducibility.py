@@ -105,6 +105,11 @@ def _relative(a: object, b: object) -> float:
 def test_other_machines_agree_to_the_displayed_precision(runs, tmp_path, monkeypatch):
     a = json.loads((runs["a"] / "reports" / "metrics.json").read_text())
     other = json.loads((runs["other_cpu"] / "reports" / "metrics.json").read_text())
+    # the data validation report is the same bytes: it depends on data and config alone
+    for rel in ("reports/data_validation.json",):
+        assert (runs["a"] / "ws" / rel).read_bytes() == (
+            runs["other_cpu"] / "ws" / rel
+        ).read_bytes()
     # the headline figures agree within 0.001
     for m in HEADLINE:
         assert abs(a["overall"][m] - other["overall"][m]) <= ACROSS_MACHINES, m

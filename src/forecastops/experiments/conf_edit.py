@@ -75,7 +75,8 @@ def _load(path: Path) -> Any:
 
 
 def _reach(source: Source, data: Any, parts: list[str]) -> int:
-    """How many leading parts of the key this file sets (0: none, or another package)."""
+    """How many leading parts of the key this file sets, its package counted (0: another
+    package, or a global file that sets none of it)."""
     n = len(source.package)
     if tuple(parts[:n]) != source.package or len(parts) <= n:
         return 0
@@ -84,7 +85,7 @@ def _reach(source: Source, data: Any, parts: list[str]) -> int:
         if not isinstance(data, dict) or part not in data:
             break
         data, depth = data[part], depth + 1
-    return depth if depth > n or n else 0
+    return depth
 
 
 def locate(key: str, conf_dir: Path) -> Source:
