@@ -10,6 +10,8 @@ BASE ?= $(if $(GITHUB_BASE_REF),origin/$(GITHUB_BASE_REF),$(shell git rev-parse 
 # `forecastops smoke` copies its reports here; committed, they are the PR comparison baseline.
 SMOKE_REPORTS ?= reports/smoke
 PR_COMMENT ?= reports/pr_comment.md
+# The comment with its charts uploaded (`cml asset publish`): what the job summary shows.
+PR_SUMMARY ?= reports/pr_summary.md
 MAIN_REPORT ?= reports/main_report.md
 # Metrics committed on main (HEAD) vs the workspace after `dvc repro`.
 MAIN_BASE ?= HEAD
@@ -24,7 +26,7 @@ PUBLISHED ?= deploy/forecasts.csv
 # Release and deploy never retrain: they pull what dvc.lock pins and fail unless nothing is left
 # to reproduce. PINNED_TARGETS: stages `dvc status` checks (empty: the whole pipeline).
 PINNED_TARGETS ?=
-PINNED_FILES ?= dvc.lock reports/metrics.json reports/data_validation.json
+PINNED_FILES ?= dvc.lock reports/metrics.json reports/data_validation.json reports/live reports/plots
 # The score stage's inputs: artifacts/features (stage featurize) and models/<region> (train@*).
 DEPLOY_PULL ?= featurize train
 DEPLOY_PINNED ?= train
@@ -38,10 +40,11 @@ CML_MAIN_WATERMARK ?= forecastops-main
 
 pr-check: lint pytest smoke pr-report ## what pr.yml runs: lint, pytest, smoke, PR comment
 
-pr-report: install ## reports/pr_comment.md: smoke metrics vs $(BASE)
+pr-report: install ## reports/pr_comment.md: smoke run vs $(BASE) (intervals, params, charts)
 	forecastops report pr --base $(BASE) --metrics $(SMOKE_REPORTS)/metrics.json \
 	  --validation $(SMOKE_REPORTS)/data_validation.json \
-	  --plots-dir $(SMOKE_REPORTS)/plots --out $(PR_COMMENT)
+	  --predictions $(SMOKE_REPORTS)/predictions.parquet \
+	  --charts-dir $(SMOKE_REPORTS)/plots/compare --out $(PR_COMMENT)
 
 install-cml: ## npm install -g --prefix $(TOOLS) @dvcorg/cml@$(CML_VERSION)
 	npm install -g --prefix $(TOOLS) @dvcorg/cml@$(CML_VERSION)
@@ -49,8 +52,11 @@ install-cml: ## npm install -g --prefix $(TOOLS) @dvcorg/cml@$(CML_VERSION)
 pr-comment: ## post/update the PR comment with CML (needs REPO_TOKEN or GITHUB_TOKEN)
 	$(CML) comment create --target=pr --watermark-title=$(CML_PR_WATERMARK) --update $(PR_COMMENT)
 
-pr-summary: ## append the PR comment to the Actions job summary (works for fork PRs)
-	cat $(PR_COMMENT) >> "$${GITHUB_STEP_SUMMARY:-/dev/stdout}"
+# A job summary cannot show the runner's files: the charts are uploaded first (CML's asset store,
+# no token), so fork PRs, which get no comment, see them too.
+pr-summary: install install-cml ## append the PR comment, charts uploaded, to the job summary
+	forecastops report publish --in $(PR_COMMENT) --out $(PR_SUMMARY) --command '$(CML) asset publish'
+	cat $(PR_SUMMARY) >> "$${GITHUB_STEP_SUMMARY:-/dev/stdout}"
 
 dvc-pull: install ## data + cached stage outputs from the DVC remote (main.yml: may be incomplete)
 	dvc pull --allow-missing
@@ -71,7 +77,8 @@ dvc-push: install ## cache -> DVC remote
 	dvc push
 
 report-main: install ## metric diff of the workspace vs main's committed metrics, as a commit comment
-	forecastops report diff --base $(MAIN_BASE) --head workspace --out $(MAIN_REPORT)
+	forecastops report diff --base $(MAIN_BASE) --head workspace --out $(MAIN_REPORT) \
+	  --predictions 'models/{region}/test_predictions.parquet'
 	$(CML) comment create --target=commit --watermark-title=$(CML_MAIN_WATERMARK) --update $(MAIN_REPORT)
 
 # Opened with FORECASTOPS_PUSH_TOKEN as REPO_TOKEN (main.yml) so that pr.yml runs on it (the
@@ -81,7 +88,7 @@ model-update-pr: ## open/refresh the "model update" PR with dvc.lock + metrics +
 	$(CML) pr create --title "Model update: $$(git rev-parse --short HEAD)" \
 	  --body "Retrained by the main pipeline; metric diff: see the commit comment." \
 	  --message "model update" dvc.lock reports/metrics.json reports/data_validation.json \
-	  $(SMOKE_REPORTS)
+	  reports/live reports/plots $(SMOKE_REPORTS)
 
 release-validate: verify-pinned ## release gate in the prod env -> $(RELEASE_REPORT) (no retraining)
 	forecastops release params --out $(PROD_PARAMS)

@@ -29,6 +29,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "dvc repro; a failed run leaves *.dvc pointers as they were",
     ),
     "smoke": ("forecastops.gitops.smoke", "run the real DVC pipeline on the committed sample"),
+    "exp": (
+        "forecastops.experiments.command",
+        "DVC experiments whose settings are written into conf/ (set, run, queue)",
+    ),
+    "tune": (
+        "forecastops.experiments.tune",
+        "search one region's overrides on its validation weeks; winner into conf/",
+    ),
     "report": ("forecastops.gitops.report.cli", "markdown reports (metric diff between revisions)"),
     "registry": ("forecastops.gitops.registry.cli", "model registry (GTO): versions, stages"),
     "release": ("forecastops.gitops.release.cli", "release validation gate"),

@@ -1,11 +1,13 @@
 """End-to-end PR rehearsal: change one region's setting in conf/, rerun the smoke pipeline, and the
-PR comment shows that region's segments changed and every other region unchanged.
+PR comment names the changed param, marks that region's deltas with intervals and leaves every
+other region unchanged; a pure refactor yields "no change beyond noise".
 """
 
 from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -48,17 +50,23 @@ def test_one_region_change_shows_only_that_region(tmp_path):
         ".git",
         ".venv",
         ".smoke",
-        ".dvc",
+        ".forecastops",
         "data",
         "artifacts",
         "models",
         "outputs",
         ".tools",
     }
+    skip_dvc = {"cache", "tmp", "config.local"}  # .dvc/config is the repository's
 
     def ignore(directory: str, names: list[str]) -> set[str]:
         top = Path(directory).resolve() == ROOT
-        return {n for n in names if (top and n in skip_top) or n == "__pycache__"}
+        dvc_dir = Path(directory).resolve() == ROOT / ".dvc"
+        return {
+            n
+            for n in names
+            if (top and n in skip_top) or (dvc_dir and n in skip_dvc) or n == "__pycache__"
+        }
 
     shutil.copytree(ROOT, repo, ignore=ignore)
     composed = fo(repo, "params", "env=local", "--out", str(tmp_path / "probe.yaml"))
@@ -112,6 +120,35 @@ def test_one_region_change_shows_only_that_region(tmp_path):
     main_table, folded = md.split("<details>", 1)
     assert f"`{REGION}/" in main_table and "`northeast/" not in main_table
     assert "`northeast/" in folded
+    # the changed param, by name, from `dvc params diff --md` against the base
+    assert f"segments.all_regions.{REGION}.model.lasso.alpha" in md.split("### Smoke metrics")[0]
+    # each of the changed region's deltas carries an interval and a mark
     texas_rows = [ln for ln in main_table.splitlines() if ln.startswith(f"| `{REGION}/")]
-    assert texas_rows and all("🔴" in ln or "🟢" in ln for ln in texas_rows)
-    assert "unchanged segments" in md
+    assert texas_rows
+    for row in texas_rows:
+        deltas = re.findall(r"\(([+-]\d+\.\d{4}) ([^\[(]+) \[([+-][\d.]+), ([+-][\d.]+)\]\)", row)
+        assert deltas, row
+        for _delta, mark, low, high in deltas:
+            assert mark in ("🟢 better", "🔴 worse", "⚪ within noise"), row
+            assert float(low) <= float(high)
+            beyond = float(low) > 0 or float(high) < 0
+            assert mark == "⚪ within noise" or beyond, row
+    assert "**Beyond noise:**" in md or "**No change beyond noise**" in md
+    assert "smoke gate (sample data, small models" in md
+    # one chart per changed segment, base and head on it, linked relative to the comment
+    charts = re.findall(r"!\[([^\]]+)\]\(([^)]+)\)", md)
+    assert charts and {seg.split("/")[0] for seg, _ in charts} == {REGION}
+    assert all((repo / "reports" / link).is_file() for _, link in charts)
+
+    # a pure refactor (behaviour unchanged) off main: nothing beyond noise, no params changed
+    subprocess.run(["git", "switch", "-q", "-c", "pr/refactor", "main"], cwd=repo, check=True)
+    module = repo / "src" / "forecastops" / "quality" / "metrics.py"
+    module.write_text(module.read_text().replace("def finite(x: float)", "def finite(x: float )"))
+    subprocess.run(["git", *env_git, "commit", "-qam", "refactor"], cwd=repo, check=True)
+    refactor_run = fo(repo, "smoke", "--workdir", ".smoke")
+    assert refactor_run.returncode == 0, refactor_run.stderr[-3000:]
+    out = fo(repo, "report", "pr", "--base", "main", "--out", "reports/pr_comment.md")
+    assert out.returncode == 0, out.stderr
+    md = (repo / "reports" / "pr_comment.md").read_text()
+    assert "**No change beyond noise**" in md, md[:3000]
+    assert "### Params: none changed vs `main" in md

@@ -4,15 +4,26 @@ from __future__ import annotations
 
 import copy
 import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
 
 from conftest import MASE_PER_MAPE, commit_files, metrics
 from forecastops import cli
 from forecastops.config.sections.evaluate import EvaluateConfig
+from forecastops.config.sections.report import BootstrapConfig
+from forecastops.gitops.report.bootstrap import paired_intervals
 from forecastops.gitops.report.diff import diff_metrics
 from forecastops.gitops.report.metrics_md import build_diff_markdown
-from forecastops.gitops.report.plots import find_plots
-from forecastops.gitops.report.pr_comment import build_pr_markdown
+from forecastops.gitops.report.noise import Noise
+from forecastops.gitops.report.pr_comment import PrInputs, build_pr_markdown
 from forecastops.gitops.report.validation_md import build_validation_markdown
+from forecastops.quality import metrics as qm
 
 PARAMS_YAML = """evaluate:
   gate:
@@ -23,7 +34,14 @@ PARAMS_YAML = """evaluate:
     baseline: baseline
   bias_tolerance: 0.1
   plots_dir: reports/plots
+report:
+  bootstrap: {resamples: 400, seed: 8, level: 0.95, min_effect: 0.01}
+  max_plots: 12
+segments:
+  regions: {northeast: {}, texas: {}}
 """
+REPO = Path(__file__).resolve().parents[2]
+BOOT = BootstrapConfig(resamples=400, seed=8, level=0.95, min_effect=0.01)
 SEGS = {
     "northeast/large/fast": 0.30,
     "northeast/small/slow": 0.50,
@@ -106,13 +124,14 @@ def test_markdown_changed_first_deltas_flags_and_details():
     assert "`northeast/large/fast`" not in main_table
     assert "`northeast/large/fast`" in details and "1 unchanged segments" in details
     texas_row = next(ln for ln in lines if ln.startswith("| `texas/small/slow`"))
-    assert "0.4700 (+0.0700 🔴)" in texas_row
+    # without per-row predictions a delta is shown but never coloured: noise cannot be judged
+    assert "0.4700 (+0.0700, no interval)" in texas_row
     assert "❌ fail (was ✅ pass)" in texas_row
     ne_row = next(ln for ln in lines if ln.startswith("| `northeast/small/slow`"))
-    assert "(-0.0600 🟢)" in ne_row and "✅ pass (was ❌ fail)" in ne_row
+    assert "(-0.0600, no interval)" in ne_row and "✅ pass (was ❌ fail)" in ne_row
     assert "🆕 new" in md and "🗑️ removed" in md
-    # higher MAPE reduction is better: sign of the colour flips
-    assert md.count("🟢") >= 1
+    assert "🟢" not in md and "🔴" not in md
+    assert "⚠️ Deltas carry no interval (no test predictions were given)" in md
 
 
 def test_verdict_recomputed_from_metrics_not_the_flag():
@@ -164,9 +183,9 @@ def test_delta_marks_use_display_precision():
     assert diff.changed_segments == ["texas/large/fast"]
     md = build_diff_markdown(base, head, evaluate=_gate())
     row = next(ln for ln in md.splitlines() if ln.startswith("| `texas/large/fast`"))
-    assert "2.0001 (+0.0001 🔴)" in row
+    assert "2.0001 (+0.0001, no interval)" in row
     # the noisy columns of the changed row carry no delta at all
-    assert row.count("🔴") + row.count("🟢") == 1
+    assert row.count("no interval") == 1
     assert "0.0000 " not in row
     # below half the last printed digit is noise, whatever the sign
     head["segments"]["texas/large/fast"]["rmse_0"] = (
@@ -286,57 +305,240 @@ def test_validation_markdown_missing_report():
     assert "no `reports/data_validation.json`" in build_validation_markdown(None)
 
 
-def test_pr_markdown_sections(tmp_path):
+def _predictions(segments=("northeast/large/fast", "texas/large/fast"), n_series=40, seed=0):
+    """Per-row test predictions (the columns the report reads): 8 weeks of noisy series."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for seg in segments:
+        for s in range(n_series):
+            level = rng.uniform(2, 60)
+            actual = rng.poisson(level, 8).astype(float)
+            rows.append(
+                pd.DataFrame(
+                    {
+                        "segment": seg,
+                        "store_id": f"S{s % 7}",
+                        "product_id": f"P{s}",
+                        "week_start": pd.date_range("2024-01-01", periods=8, freq="7D"),
+                        "actual": actual,
+                        "ensemble": level * rng.uniform(0.8, 1.2, 8),
+                        "baseline": np.full(8, level * 1.3),
+                        "naive": np.roll(actual, 1),
+                        "mase_scale": np.full(8, 3.0),
+                    }
+                )
+            )
+    return pd.concat(rows, ignore_index=True)
+
+
+def _doc(frame: pd.DataFrame) -> dict:
+    """metrics.json's shape, computed with quality.metrics (not the bootstrap's own sums)."""
+
+    def block(rows):
+        a, f, b = rows["actual"], rows["ensemble"], rows["baseline"]
+        out = {
+            "mape": qm.mape(a, f),
+            "wape": qm.wape(a, f),
+            "rmse_0": qm.rmse_zero(a, f),
+            "rmse_all": qm.rmse(a, f),
+            "baseline_mape": qm.mape(a, b),
+            "mase": qm.mase(a, f, rows["mase_scale"]),
+            "baseline_mase": qm.mase(a, b, rows["mase_scale"]),
+        }
+        out["mape_reduction"] = 1 - out["mape"] / out["baseline_mape"]
+        return out
+
+    segments = {k: block(r) for k, r in frame.groupby("segment")}
+    return {"overall": block(frame), "segments": segments}
+
+
+def test_bootstrap_points_are_the_metrics_and_identical_runs_are_unchanged():
+    base = _predictions()
+    intervals = paired_intervals(base, base.copy(), BOOT)
+    doc = _doc(base)
+    for key in ("texas/large/fast", "overall"):
+        for interval in intervals[key].values():
+            assert (interval.delta, interval.low, interval.high) == (0.0, 0.0, 0.0)
+            assert interval.verdict(True) == "unchanged"
+    # the intervals are of the very metrics metrics.json holds: a shift moves them by the same
+    head = base.assign(ensemble=base["ensemble"] * 1.2)
+    shifted = paired_intervals(base, head, BOOT)
+    for key, new in (("overall", _doc(head)["overall"]), ("texas/large/fast", None)):
+        new = new or _doc(head)["segments"][key]
+        old = doc["overall"] if key == "overall" else doc["segments"][key]
+        for metric in ("mape", "wape", "rmse_all", "mase", "mape_reduction"):
+            assert shifted[key][metric].delta == pytest.approx(new[metric] - old[metric], abs=1e-12)
+
+
+def test_a_real_shift_is_beyond_noise_and_a_jitter_is_within_it():
+    base = _predictions()
+    head = base.copy()
+    texas = head["segment"] == "texas/large/fast"
+    head.loc[texas, "ensemble"] *= 1.35  # every series over-forecast: a real change
+    jitter = np.random.default_rng(1).normal(1, 0.002, (~texas).sum())
+    head.loc[~texas, "ensemble"] *= jitter  # tiny, unsystematic
+    intervals = paired_intervals(base, head, BOOT)
+    assert intervals["texas/large/fast"]["wape"].verdict(lower_is_better=True) == "worse"
+    assert intervals["texas/large/fast"]["mape_reduction"].verdict(False) == "worse"
+    assert intervals["northeast/large/fast"]["wape"].verdict(True) == "within noise"
+    # seeded: the same inputs give the same interval; another seed moves its ends
+    again = paired_intervals(base, head, BOOT)["texas/large/fast"]["wape"]
+    assert again == intervals["texas/large/fast"]["wape"]
+    other = paired_intervals(base, head, BOOT.model_copy(update={"seed": 9}))
+    assert other["texas/large/fast"]["wape"].low != again.low
+
+
+def test_comment_marks_each_delta_and_says_when_nothing_moved_beyond_noise():
+    base = _predictions()
+    head = base.copy()
+    jitter = np.random.default_rng(2).normal(1, 0.002, len(head))
+    head["ensemble"] *= jitter
+    noise = Noise(paired_intervals(base, head, BOOT), BOOT)
+    md = build_diff_markdown(_doc(base), _doc(head), evaluate=_gate(), noise=noise)
+    assert (
+        "**No change beyond noise**: every changed metric is within noise "
+        "(95% interval, 1% minimum effect)." in md
+    )
+    row = next(ln for ln in md.splitlines() if ln.startswith("| `texas/large/fast`"))
+    assert "⚪ within noise [" in row and "🔴" not in row and "🟢" not in row
+    assert "paired bootstrap 95% interval (400 resamples of store × product series" in md
+
+    head.loc[head["segment"] == "texas/large/fast", "ensemble"] *= 1.35
+    noise = Noise(paired_intervals(base, head, BOOT), BOOT)
+    md = build_diff_markdown(_doc(base), _doc(head), evaluate=_gate(), noise=noise)
+    assert "No change beyond noise" not in md
+    assert "**Beyond noise:** 0 better," in md and "`texas/large/fast` MAPE, WAPE" in md
+    assert "`northeast/large/fast`" not in md.split("\n\n")[1]  # the headline
+    row = next(ln for ln in md.splitlines() if ln.startswith("| `texas/large/fast`"))
+    cell = row.split(" | ")[3]  # WAPE
+    delta = (
+        _doc(head)["segments"]["texas/large/fast"]["wape"]
+        - _doc(base)["segments"]["texas/large/fast"]["wape"]
+    )
+    low = noise.of("texas/large/fast")["wape"].low
+    assert cell.startswith(f"{_doc(head)['segments']['texas/large/fast']['wape']:.4f} ")
+    assert f"({delta:+.4f} 🔴 worse [{low:+.4f}, " in cell
+
+
+def test_pr_markdown_sections():
     base, head = _pair()
-    plots = tmp_path / "plots"
-    (plots / "texas").mkdir(parents=True)
-    (plots / "texas" / "small_slow.png").write_bytes(b"png")
-    (plots / "northeast_small_slow.png").write_bytes(b"png")
-    (plots / "northeast_large_fast.png").write_bytes(b"png")
-    found = find_plots(plots, diff_metrics(base, head, _gate()).changed_segments)
-    assert set(found) == {"texas/small/slow", "northeast/small/slow"}
     md = build_pr_markdown(
         base,
         head,
         evaluate=_gate(),
-        validation=_validation(passed=True),
-        plots={k: [f"plots/{p.name}" for p in v] for k, v in found.items()},
+        base_label="main",
+        inputs=PrInputs(
+            params_rows=[
+                "| Path | Param | main | workspace |",
+                "|---|---|---|---|",
+                "| x | y | 1 | 2 |",
+            ],
+            validation=_validation(passed=True),
+            charts={"texas/small/slow": "smoke/plots/compare/texas__small__slow.png"},
+        ),
     )
     assert md.startswith("<!-- forecastops-report: pr -->\n## ")
+    assert (
+        "### Params changed vs `main` (`dvc params diff --md`)" in md and "| x | y | 1 | 2 |" in md
+    )
     assert "### Smoke metrics" in md and "### Data validation: ✅ passed" in md
-    assert "![texas/small/slow](plots/small_slow.png)" in md
-    assert "northeast_large_fast" not in md
-
-
-def test_cli_diff_git_rev_vs_workspace(git_repo, capsys):
-    base, head = _pair()
-    commit_files(git_repo, {"reports/metrics.json": base}, "metrics v1")
-    (git_repo / "reports" / "metrics.json").write_text(json.dumps(head))
-    (git_repo / "params.yaml").write_text(PARAMS_YAML)
-    rc = cli.main(["report", "diff", "--base", "HEAD", "--out", "reports/diff.md"])
-    assert rc == 0
-    md = (git_repo / "reports" / "diff.md").read_text()
-    assert md.splitlines()[0].startswith("<!-- forecastops-report:")
-    assert "`HEAD" in md and "`workspace`" in md
-    assert "❌ fail (was ✅ pass)" in md
+    # the smoke gate is labelled for what it is, its failures too
+    assert "smoke gate (sample data, small models: indicative" in md
+    assert "⚠️ fail on sample (was ✅ pass)" in md and "❌" not in md.split("### Data")[0]
+    assert "### Base vs head: changed segments" in md
+    assert "![texas/small/slow](smoke/plots/compare/texas__small__slow.png)" in md
 
 
 def test_cli_pr_comment(git_repo):
-    base, head = _pair()
-    commit_files(git_repo, {"reports/smoke/metrics.json": base}, "smoke baseline")
+    base_rows = _predictions()
+    head_rows = base_rows.assign(
+        ensemble=np.where(
+            base_rows["segment"] == "texas/large/fast",
+            base_rows["ensemble"] * 1.35,
+            base_rows["ensemble"],
+        )
+    )
     smoke = git_repo / "reports" / "smoke"
-    (smoke / "plots").mkdir(parents=True)
-    (smoke / "metrics.json").write_text(json.dumps(head))
+    smoke.mkdir(parents=True)
+    base_rows.to_parquet(smoke / "predictions.parquet", index=False)
+    subprocess.run(["git", "add", "-f", "reports/smoke/predictions.parquet"], check=True)
+    base_doc = _doc(base_rows)
+    commit_files(
+        git_repo, {"reports/smoke/metrics.json": base_doc, "params.yaml": PARAMS_YAML}, "base"
+    )
+    head_rows.to_parquet(smoke / "predictions.parquet", index=False)
+    (smoke / "metrics.json").write_text(json.dumps(_doc(head_rows)))
     (smoke / "data_validation.json").write_text(json.dumps(_validation(passed=False)))
-    (smoke / "plots" / "texas_small_slow.png").write_bytes(b"png")
-    (git_repo / "params.yaml").write_text(PARAMS_YAML)
     rc = cli.main(["report", "pr", "--base", "HEAD", "--out", "reports/pr_comment.md"])
     assert rc == 0
     md = (git_repo / "reports" / "pr_comment.md").read_text()
     assert "### Data validation: ❌ failed" in md
     assert "| ❌ `duplicates` | error | fail | 2 |" in md
-    # image links are relative to the comment file (CML uploads local images)
-    assert "![texas/small/slow](smoke/plots/texas_small_slow.png)" in md
+    assert "`texas/large/fast` MAPE, WAPE" in md
+    assert "### Params: none changed vs `HEAD" in md  # no dvc.yaml params in this repo
+    # one chart (base and head together) per changed segment, linked relative to the comment
+    link = "smoke/plots/compare/texas__large__fast.png"
+    assert f"![texas/large/fast]({link})" in md and "northeast__large__fast" not in md
+    assert (git_repo / "reports" / link).read_bytes().startswith(b"\x89PNG")
+
+
+def test_cli_diff_reads_dvc_tracked_predictions_at_the_base_revision(git_repo):
+    """The main comment: base rows are DVC outputs (models/<region>/...), read from the cache."""
+    dvc = [sys.executable, "-m", "dvc"]
+    subprocess.run([*dvc, "init", "-q"], check=True)
+    rows = _predictions()
+    for region in ("northeast", "texas"):
+        (git_repo / "models" / region).mkdir(parents=True)
+        part = rows[rows["segment"].str.startswith(region)]
+        part.to_parquet(git_repo / "models" / region / "test_predictions.parquet", index=False)
+    subprocess.run([*dvc, "add", "-q", "models"], check=True)
+    commit_files(
+        git_repo,
+        {"reports/metrics.json": _doc(rows), "models.dvc": (git_repo / "models.dvc").read_text()},
+        "models v1",
+    )
+    subprocess.run(["git", "add", ".dvc", ".gitignore"], check=True)
+    subprocess.run(["git", "commit", "-qm", "dvc"], check=True)
+    head = rows.assign(ensemble=rows["ensemble"] * 1.3)
+    path = git_repo / "models" / "texas" / "test_predictions.parquet"
+    path.chmod(0o644)
+    path.unlink()  # DVC may have linked it read-only from the cache
+    head[head["segment"].str.startswith("texas")].to_parquet(path, index=False)
+    (git_repo / "reports" / "metrics.json").write_text(
+        json.dumps(_doc(head.where(head["segment"].str.startswith("texas"), rows)))
+    )
+    (git_repo / "params.yaml").write_text(PARAMS_YAML)
+    args = ["report", "diff", "--base", "HEAD", "--out", "main.md"]
+    assert cli.main([*args, "--predictions", "models/{region}/test_predictions.parquet"]) == 0
+    md = (git_repo / "main.md").read_text()
+    assert "`texas/large/fast` MAPE, WAPE" in md and "🔴 worse [" in md
+    assert "`northeast/large/fast`" not in md.split("<details>")[0]
+
+
+def test_publish_swaps_local_images_for_urls_and_never_leaves_a_broken_one(tmp_path, capsys):
+    (tmp_path / "plots").mkdir()
+    (tmp_path / "plots" / "a.png").write_bytes(b"\x89PNG")
+    comment = tmp_path / "pr_comment.md"
+    comment.write_text("x\n![a](plots/a.png)\n![web](https://example.com/b.png)\n")
+    fake = tmp_path / "publish.py"  # prints a URL like `cml asset publish` does
+    fake.write_text(
+        "import sys\nprint('uploading')\nprint('https://asset.example/' + sys.argv[1][-5:])\n"
+    )
+    out = tmp_path / "summary.md"
+    args = ["report", "publish", "--in", str(comment), "--out", str(out)]
+    assert cli.main([*args, "--command", f"{sys.executable} {fake}"]) == 0
+    text = out.read_text()
+    assert "![a](https://asset.example/a.png)" in text
+    assert "![web](https://example.com/b.png)" in text
+    # a publisher that fails leaves a note naming the file, not a broken image
+    assert cli.main([*args, "--command", f"{sys.executable} -c 'raise SystemExit(3)'"]) == 0
+    assert "not published; `plots/a.png`" in out.read_text() and "![a]" not in out.read_text()
+    assert "plots/a.png not published" in capsys.readouterr().err
+    # a link to a missing file is the comment's error: named, exit 2, nothing written
+    comment.write_text("![gone](plots/gone.png)\n")
+    out.unlink()
+    assert cli.main([*args, "--command", f"{sys.executable} {fake}"]) == 2
+    assert "plots/gone.png" in capsys.readouterr().err and not out.exists()
 
 
 def test_cli_missing_rev_is_user_error(git_repo, capsys):
@@ -365,3 +567,36 @@ def test_cli_gate_needs_the_evaluate_section(git_repo, capsys):
     (git_repo / "params.yaml").write_text("evaluate:\n  plots_dir: reports/plots\n")
     assert cli.main(["report", "diff", "--base", "HEAD"]) == 2
     assert "evaluate.gate" in capsys.readouterr().err
+
+
+def test_dvc_plots_diff_against_a_revision_needs_only_git(git_repo):
+    """The declared plots' data is in git (cache: false), so `dvc plots diff main` renders both
+    revisions on a fresh clone with an empty DVC cache, like `dvc metrics diff`."""
+    dvc = [sys.executable, "-m", "dvc"]
+    subprocess.run([*dvc, "init", "-q"], check=True)
+    shutil.copy2(REPO / "dvc.yaml", git_repo / "dvc.yaml")
+    shutil.copy2(REPO / "params.yaml", git_repo / "params.yaml")
+    plots = git_repo / "reports" / "plots"
+    plots.mkdir(parents=True)
+
+    def write(scale: float) -> None:
+        weeks = pd.DataFrame({"week_start": ["2024-01-01", "2024-01-08"], "actual": [10.0, 12.0]})
+        for col in ("ensemble", "baseline", "naive"):
+            weeks[col] = weeks["actual"] * scale
+        weeks.to_csv(plots / "weekly_totals.csv", index=False)
+        rows = [{"segment": "texas/large/fast", "mape": 0.3 * scale, "baseline_mape": 0.5}]
+        (plots / "segment_mape.json").write_text(json.dumps(rows))
+
+    write(1.0)
+    subprocess.run(["git", "add", "-A", "-f"], check=True)
+    subprocess.run(["git", "commit", "-qm", "plots v1"], check=True)
+    write(1.1)
+    out = subprocess.run(
+        [*dvc, "plots", "diff", "HEAD", "--json"], capture_output=True, text=True, check=True
+    )
+    shown = json.loads(out.stdout)
+    data = json.dumps(shown)
+    assert "errors" not in shown or not shown["errors"], shown.get("errors")
+    for rev in ("HEAD", "workspace"):
+        assert f'"rev": "{rev}"' in data, rev
+    assert not any((git_repo / ".dvc" / "cache").rglob("*"))  # nothing came from a cache

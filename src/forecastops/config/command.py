@@ -1,6 +1,11 @@
 """``forecastops params``: write ``params.yaml`` from ``conf/``, check that it is up to date, record
 the repository's choices (``--record``: ``conf/site.yaml``) or print one composed value (``--get``,
-for make)."""
+for make).
+
+Writing and checking name the keys that differ, so a value set outside ``conf/`` (``dvc exp run
+-S``, a hand edit) is never dropped or refused silently: ``forecastops exp set --from-params``
+moves such values into ``conf/``.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ import yaml
 
 from forecastops import io
 from forecastops.config.compose import compose, dump
+from forecastops.config.diff import changed_keys, describe
 from forecastops.config.site import SITE_FILE, record, recorded, with_recorded
 from forecastops.errors import ForecastopsError
 
@@ -51,7 +57,7 @@ def _value(params: dict[str, Any], dotted: str) -> str:
 
 def _drift(out: Path, current: str, params: dict[str, Any], conf: Path, overrides: list) -> str:
     """Why ``out`` differs from conf/ and what to do, without steering back to another company."""
-    old = yaml.safe_load(current) if current else None
+    old = _load(current)
     old_data = old.get("data", {}) if isinstance(old, dict) else {}
     was, now = old_data.get("company"), params["data"]["company"]
     site = f"{conf}/{SITE_FILE} records {recorded(conf) or 'nothing'}"
@@ -62,10 +68,26 @@ def _drift(out: Path, current: str, params: dict[str, Any], conf: Path, override
             f"`forecastops params --record data=<its conf/data file> env.data_root=<its data>`; "
             f"to switch to '{now}', run `make params` and commit the result"
         )
+    changes = _changes(old, params)
     return (
-        f"{out} is out of date with conf/ (overrides: {overrides or 'none'}; {site}); "
-        "run `make params` and commit the result"
+        f"{out} is out of date with conf/ (overrides: {overrides or 'none'}; {site})"
+        + (f" at {changes} ({out} -> conf/)" if changes else "")
+        + "; run `make params` to take conf/'s values, or `forecastops exp set --from-params` "
+        f"to keep {out}'s (an applied `dvc exp run -S`), and commit"
     )
+
+
+def _changes(current: Any, params: dict) -> str:
+    """The keys ``current`` (a loaded params file) holds otherwise than ``params``."""
+    changes = changed_keys(current if isinstance(current, dict) else {}, params)
+    return describe(changes) if changes else ""
+
+
+def _load(text: str) -> Any:
+    try:
+        return yaml.safe_load(text) if text else None
+    except yaml.YAMLError:
+        return None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -76,8 +98,8 @@ def run(args: argparse.Namespace) -> int:
         return 0
     text = dump(params)
     out = Path(args.out)
+    current = out.read_text(encoding="utf-8") if out.is_file() else ""
     if args.check:
-        current = out.read_text(encoding="utf-8") if out.is_file() else ""
         if current != text:
             raise ForecastopsError(_drift(out, current, params, conf, args.overrides))
         print(f"{out} matches conf/")
@@ -90,6 +112,7 @@ def run(args: argparse.Namespace) -> int:
             f"note: {out} now holds overrides conf/ does not record ({args.overrides}): "
             f"`forecastops params --check` fails on it; `--record` keeps them in conf/{SITE_FILE}"
         )
+    changes = _changes(_load(current), params) if current and current != text else ""
     io.write_text(out, text)
-    print(f"wrote {out}")
+    print(f"wrote {out}" + (f" ({changes})" if changes else ""))
     return 0

@@ -9,19 +9,20 @@ repository's own params.yaml, dvc.lock and outputs untouched; its reports are co
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 from forecastops import io
 from forecastops.config.compose import compose, dump
+from forecastops.config.load import load_params
+from forecastops.dvc_cli import run_dvc
 from forecastops.errors import ForecastopsError
+from forecastops.gitops.report import predictions
 
 COPIED = ("conf", "src", "dvc.yaml")
 REPORTS = ("metrics.json", "data_validation.json")
+PREDICTIONS = "predictions.parquet"
 
 
 def prepare(
@@ -47,21 +48,9 @@ def prepare(
     else:
         shutil.copytree(repo / data_root, workdir / data_root)
     (workdir / "params.yaml").write_text(dump(params), encoding="utf-8")
-    _dvc(["init", "--no-scm", "-q"], workdir)
-    _dvc(["config", "core.analytics", "false"], workdir)
+    run_dvc(["init", "--no-scm", "-q"], workdir)
+    run_dvc(["config", "core.analytics", "false"], workdir)
     return workdir
-
-
-def _dvc(args: list[str], cwd: Path) -> None:
-    # The venv's bin first: stage commands (`forecastops ...`) must resolve to this installation.
-    path = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
-    dvc = shutil.which("dvc", path=path)
-    if dvc is None:
-        raise ForecastopsError("dvc not found on PATH; run `make install`")
-    env = {**os.environ, "PATH": path}
-    result = subprocess.run([dvc, *args], cwd=cwd, env=env, check=False)
-    if result.returncode != 0:
-        raise ForecastopsError(f"`dvc {' '.join(args)}` failed in {cwd} (exit {result.returncode})")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -75,9 +64,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     workdir = prepare(Path(args.workdir), args.overrides)
-    _dvc(["repro", "-q"], workdir)
+    run_dvc(["repro", "-q"], workdir)
     for name in REPORTS:
         io.write_text(Path(args.reports) / name, (workdir / "reports" / name).read_text())
+    # the rows behind the metrics: the next PR's base side of the bootstrap intervals
+    regions = list(load_params(workdir / "params.yaml")["segments"]["regions"])
+    rows = predictions.collect(workdir / "models", regions)
+    predictions.save(rows, Path(args.reports) / PREDICTIONS)
     plots = Path(args.reports) / "plots"
     with io.atomic_path(plots) as tmp:
         shutil.copytree(workdir / "reports" / "plots" / "segments", tmp)

@@ -20,6 +20,7 @@ from forecastops.config.load import load_params, section
 from forecastops.config.sections.evaluate import EvaluateConfig
 from forecastops.config.sections.segments import SegmentsConfig
 from forecastops.errors import ForecastopsError
+from forecastops.experiments import live
 from forecastops.quality import metrics
 from forecastops.quality.gate import Verdict, by_class, judge
 from forecastops.quality.intervals import quantile_columns, quantile_summary
@@ -125,6 +126,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--params", default="params.yaml")
     parser.add_argument("--models", default="models")
     parser.add_argument("--out", default="reports/metrics.json")
+    parser.add_argument("--live", default=None, help="DVCLive metrics dir (default: none)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -147,6 +149,8 @@ def run(args: argparse.Namespace) -> int:
         ]
         (tmp / "segment_mape.json").write_text(json.dumps(rows, indent=1) + "\n")
     io.write_json(args.out, result)
+    if args.live:
+        live.write(args.live, live.overall_values(result))
     o = result["overall"]
 
     def f(key: str, spec: str = ".3f") -> str:

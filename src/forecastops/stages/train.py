@@ -21,6 +21,7 @@ from forecastops.config.sections.model import ModelConfig
 from forecastops.config.sections.segments import SegmentsConfig
 from forecastops.config.sections.train import TrainConfig
 from forecastops.errors import ForecastopsError
+from forecastops.experiments import live
 from forecastops.modeling.components import Components, fit_components
 from forecastops.modeling.ensemble import segment_dir
 from forecastops.modeling.fit import finish_segment
@@ -102,6 +103,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--features", default=None, help="default: artifacts/features/<region>.parquet"
     )
     parser.add_argument("--out", default=None, help="default: models/<region>")
+    parser.add_argument("--live", default=None, help="DVCLive metrics dir (default: none)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -126,6 +128,8 @@ def run(args: argparse.Namespace) -> int:
         # The exact package versions these models were trained with.
         versions = json.dumps(runtime_versions(), indent=2, sort_keys=True)
         (tmp / "provenance.json").write_text(versions + "\n")
+    if args.live:
+        live.write(args.live, live.region_values(preds, summary, model_cfg.ensemble.select_metric))
     # Timings go to the log, not the output, so identical inputs give byte-identical models.
     took = time.perf_counter() - started
     print(f"train {args.region}: {len(summary['segments'])} segments in {took:.1f}s -> {out}/")

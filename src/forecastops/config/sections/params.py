@@ -11,9 +11,11 @@ from forecastops.config.sections.evaluate import EvaluateConfig
 from forecastops.config.sections.features import FeaturesConfig
 from forecastops.config.sections.model import ModelConfig
 from forecastops.config.sections.registry import RegistryConfig
+from forecastops.config.sections.report import ReportConfig
 from forecastops.config.sections.score import ScoreConfig
 from forecastops.config.sections.segments import SegmentsConfig
 from forecastops.config.sections.train import TrainConfig
+from forecastops.config.sections.tune import TuneConfig
 from forecastops.config.sections.validation import ValidationConfig
 
 
@@ -28,6 +30,8 @@ class Params(Section):
     env: EnvConfig
     evaluate: EvaluateConfig
     score: ScoreConfig
+    report: ReportConfig
+    tune: TuneConfig
 
     @model_validator(mode="after")
     def _lags_fit_the_horizon(self) -> Params:

@@ -69,7 +69,7 @@ class MissingValuesRule(Rule):
 
 class StaleRule(Rule):
     max_age_weeks: int = Field(ge=0)
-    reference_date: dt.date | None  # null: today
+    reference_date: dt.date | None  # null: the data's own last history week (no clock)
 
 
 class MinRowsRule(Rule):

@@ -53,8 +53,9 @@ def validate(
     facts = facts or SourceFacts()
     rows_in = len(df)
     rules = cfg.rules()
-    # the date stale_data measures against, fixed once so the rule itself needs no clock
-    reference_date = cfg.stale_data.reference_date or today or dt.date.today()
+    # the date stale_data measures against; unset, the data's own last week (no clock: the report
+    # is a function of the data and the config alone)
+    reference_date = cfg.stale_data.reference_date or today
     rules["stale_data"] = cfg.stale_data.model_copy(update={"reference_date": reference_date})
     schema = _schema_check(df, rules["schema"])
     if schema.violations:

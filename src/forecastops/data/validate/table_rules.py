@@ -9,23 +9,30 @@ from __future__ import annotations
 import pandas as pd
 
 from forecastops.data.table import history_rows
-from forecastops.data.validate.report import Check
+from forecastops.data.validate.report import MAX_EXAMPLES, Check
 
 
 def stale_data(df: pd.DataFrame, check: Check) -> pd.DataFrame:
-    """The last history week's age in weeks before the reference date (fixed by ``stage``)."""
-    history = history_rows(df)
-    if history.any():
-        last = pd.Timestamp(df.loc[history, "week_start"].max())
-        reference = pd.Timestamp(check.rule.reference_date)
-        age = (reference - (last + pd.Timedelta(days=6))).days // 7
+    """Each region's last history week against the reference: ``reference_date`` when configured,
+    else the data's own last history week. No clock is read, so the report repeats byte for byte;
+    a region whose feed stopped while the others kept delivering is what it catches."""
+    history = df.loc[history_rows(df), ["region", "week_start"]]
+    if len(history):
+        last = history.groupby("region", sort=True)["week_start"].max()
+        newest = pd.Timestamp(last.max())
+        week = pd.Timedelta(days=6)
+        reference = pd.Timestamp(check.rule.reference_date or newest + week)
+        age = (reference - (last + week)).dt.days // 7
         check.what = (
-            f"last history week {last.date()} is {age} week(s) before {reference.date()} "
-            f"(max {check.rule.max_age_weeks})"
+            f"each region's last history week within {check.rule.max_age_weeks} week(s) of "
+            f"{reference.date()} (the data's last week starts {newest.date()})"
         )
-        if age > check.rule.max_age_weeks:
-            check.violations = 1
-            check.examples = [{"week_start": str(last.date()), "age_weeks": int(age)}]
+        stale = age[age > check.rule.max_age_weeks]
+        check.violations = len(stale)
+        check.examples = [
+            {"region": r, "week_start": str(last[r].date()), "age_weeks": int(a)}
+            for r, a in stale.items()
+        ][:MAX_EXAMPLES]
     return df
 
 

@@ -1,50 +1,67 @@
-"""``forecastops report``: ``diff`` (metrics between two revisions, the main-branch commit comment)
-and ``pr`` (the pull-request comment: smoke metrics vs the base branch)."""
+"""``forecastops report``: ``diff`` (metrics between two revisions, the main-branch commit
+comment), ``pr`` (the pull-request comment: smoke run vs the base branch) and ``publish`` (the
+comment with its images uploaded, for the job summary)."""
 
 from __future__ import annotations
 
 import argparse
 import os
+import shlex
+import sys
+from pathlib import Path
 
 from forecastops import io
 from forecastops.config.load import load_params, section
 from forecastops.config.sections.evaluate import EvaluateConfig
+from forecastops.config.sections.report import ReportConfig
 from forecastops.errors import ForecastopsError
+from forecastops.gitops.report import plots
+from forecastops.gitops.report.bootstrap import paired_intervals
 from forecastops.gitops.report.diff import diff_metrics
 from forecastops.gitops.report.markdown import WATERMARK
 from forecastops.gitops.report.metrics_md import build_diff_markdown
-from forecastops.gitops.report.plots import plot_links
-from forecastops.gitops.report.pr_comment import build_pr_markdown
-from forecastops.gitops.report.sources import WORKSPACE, load_metrics, revision_label
+from forecastops.gitops.report.noise import Noise
+from forecastops.gitops.report.params_md import params_diff
+from forecastops.gitops.report.pr_comment import PrInputs, build_pr_markdown
+from forecastops.gitops.report.predictions import read_at_revision, read_workspace
+from forecastops.gitops.report.publish import publish
+from forecastops.gitops.report.sources import WORKSPACE, is_workspace, load_metrics, revision_label
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="report_command", required=True, metavar="REPORT")
-
     d = sub.add_parser("diff", help="metric diff between two revisions (markdown)")
     d.add_argument("--base", required=True, help="git revision of the base metrics")
     d.add_argument("--head", default=WORKSPACE, help="git revision or 'workspace' (default)")
     d.add_argument("--metrics", default="reports/metrics.json", help="metrics file path")
-    d.add_argument("--params", default="params.yaml", help="pass/fail gate from evaluate.*")
     d.add_argument("--title", default="Metrics diff")
     d.add_argument("--out", help="write the markdown here (default: stdout)")
-
-    p = sub.add_parser("pr", help="the pull-request comment (smoke metrics vs the base branch)")
+    p = sub.add_parser("pr", help="the pull-request comment (smoke run vs the base branch)")
     p.add_argument("--base", required=True, help="git revision of the base branch")
     p.add_argument(
         "--metrics",
         default="reports/smoke/metrics.json",
         help="smoke metrics path: read at --base from git (default: reports/smoke/metrics.json)",
     )
-    p.add_argument(
-        "--head-metrics",
-        default=None,
-        help="this run's smoke metrics file (default: the --metrics path in the working tree)",
-    )
+    p.add_argument("--head-metrics", default=None, help="default: --metrics in the working tree")
     p.add_argument("--validation", default="reports/smoke/data_validation.json")
-    p.add_argument("--plots-dir", default="reports/smoke/plots")
-    p.add_argument("--params", default="params.yaml", help="pass/fail gate from evaluate.*")
+    p.add_argument("--charts-dir", default="reports/smoke/plots/compare")
     p.add_argument("--out", default="reports/pr_comment.md")
+    for cmd in (d, p):
+        cmd.add_argument("--params", default="params.yaml", help="evaluate.gate, report.*")
+        cmd.add_argument(
+            "--predictions",
+            action="append",
+            default=None,
+            help="per-row test predictions, at --base and in the head, for the intervals; "
+            "{region} expands over segments.regions (pr default: reports/smoke/predictions.parquet)",
+        )
+    u = sub.add_parser("publish", help="the comment with local images uploaded (job summary)")
+    u.add_argument("--in", dest="in_path", default="reports/pr_comment.md")
+    u.add_argument("--out", required=True)
+    u.add_argument(
+        "--command", required=True, help="prints an image's URL, e.g. 'cml asset publish'"
+    )
 
 
 def emit(text: str, out: str | None) -> None:
@@ -62,16 +79,39 @@ def workflow_run_url() -> str | None:
     return f"{server}/{repo}/actions/runs/{run_id}" if server and repo and run_id else None
 
 
-def report_diff(args: argparse.Namespace, evaluate: EvaluateConfig) -> str:
+def _paths(patterns: list[str], params: dict) -> list[str]:
+    regions = list((params.get("segments") or {}).get("regions") or {})
+    return [p.format(region=r) for p in patterns for r in (regions if "{region}" in p else [""])]
+
+
+def compare(args: argparse.Namespace, params: dict, head_rev: str | None) -> tuple[Noise, tuple]:
+    """The intervals of head vs base (and both prediction frames, for charts)."""
+    cfg = section(params, "report", ReportConfig, source=args.params)
+    if not args.predictions:
+        return Noise(None, note="no test predictions given (--predictions)"), (None, None)
+    paths = _paths(args.predictions, params)
+    if is_workspace(head_rev):
+        head, note = read_workspace(paths), f"no test predictions in the workspace: {paths}"
+    else:
+        head, note = read_at_revision(head_rev, paths)
+    base, base_note = read_at_revision(args.base, paths)
+    if head is None or base is None:
+        return Noise(None, cfg.bootstrap, note if head is None else base_note), (base, head)
+    return Noise(paired_intervals(base, head, cfg.bootstrap), cfg.bootstrap), (base, head)
+
+
+def report_diff(args: argparse.Namespace, params: dict, evaluate: EvaluateConfig) -> str:
     base = load_metrics(args.base, args.metrics)
     head = load_metrics(args.head, args.metrics)
     if head is None:
-        where = args.metrics if args.head == WORKSPACE else f"{args.head}:{args.metrics}"
+        where = args.metrics if is_workspace(args.head) else f"{args.head}:{args.metrics}"
         raise ForecastopsError(f"{where}: no metrics to report (run the pipeline first)")
+    noise, _ = compare(args, params, args.head)
     return build_diff_markdown(
         base,
         head,
         evaluate=evaluate,
+        noise=noise,
         base_label=revision_label(args.base),
         head_label=revision_label(args.head),
         title=args.title,
@@ -79,27 +119,46 @@ def report_diff(args: argparse.Namespace, evaluate: EvaluateConfig) -> str:
     )
 
 
-def report_pr(args: argparse.Namespace, evaluate: EvaluateConfig) -> str:
+def report_pr(args: argparse.Namespace, params: dict, evaluate: EvaluateConfig) -> str:
     head_path = args.head_metrics or args.metrics
     head = io.read_json(head_path)
     if head is None:
         raise ForecastopsError(f"{head_path}: not found; run `make smoke` first")
     base = load_metrics(args.base, args.metrics)
-    changed = diff_metrics(base, head, evaluate).changed_segments
+    args.predictions = args.predictions or ["reports/smoke/predictions.parquet"]
+    noise, (base_rows, head_rows) = compare(args, params, None)
+    charts: dict[str, str] = {}
+    if base_rows is not None and head_rows is not None:
+        limit = section(params, "report", ReportConfig, source=args.params).max_plots
+        chosen = plots.most_moved(diff_metrics(base, head, evaluate), limit)
+        images = plots.draw(base_rows, head_rows, chosen, args.charts_dir)
+        charts = plots.links(images, args.out)
+    validation = io.read_json(args.validation)
+    inputs = PrInputs(noise, params_diff(args.base), validation, charts, workflow_run_url())
     return build_pr_markdown(
         base,
         head,
         evaluate=evaluate,
         base_label=revision_label(args.base),
         head_label="this PR (smoke)",
-        validation=io.read_json(args.validation),
-        plots=plot_links(args.plots_dir, changed, args.out),
-        run_url=workflow_run_url(),
+        inputs=inputs,
     )
 
 
+def report_publish(args: argparse.Namespace) -> int:
+    text, failed = publish(Path(args.in_path), shlex.split(args.command))
+    io.write_text(args.out, text)
+    for link in failed:
+        print(f"warning: {link} not published (`{args.command}` failed)", file=sys.stderr)
+    print(f"wrote {args.out} ({len(failed)} image(s) not published)")
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
-    evaluate = section(load_params(args.params), "evaluate", EvaluateConfig, source=args.params)
+    if args.report_command == "publish":
+        return report_publish(args)
+    params = load_params(args.params)
+    evaluate = section(params, "evaluate", EvaluateConfig, source=args.params)
     build = report_diff if args.report_command == "diff" else report_pr
-    emit(build(args, evaluate), args.out)
+    emit(build(args, params, evaluate), args.out)
     return 0

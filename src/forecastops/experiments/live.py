@@ -1,0 +1,58 @@
+"""Experiment tracking with DVCLive: what ``dvc exp show`` and ``dvc metrics show`` list.
+
+Each ``train@<region>`` logs its segments' test WAPE and the validation score its ensemble was
+chosen on to ``reports/live/train/<region>/``; ``evaluate`` logs the overall and per-class figures to
+``reports/live/evaluate/``. The region is in the path, not in the keys, so ``dvc metrics show`` prints
+one row per region under shared columns (``large.fast.wape`` ...). dvc.yaml declares these files as
+metrics (kept in git); DVCLive neither saves experiments nor edits dvc.yaml itself (``dvc exp run``
+records them), and each directory is written in scratch and moved into place, never half-written.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from dvclive import Live
+
+from forecastops import io
+from forecastops.quality import metrics
+
+OVERALL_KEYS = ("mape", "wape", "mase", "bias", "mape_reduction", "segments_passed")
+CLASS_KEYS = ("mape", "wape", "mase", "passed", "total")  # per class (velocity label)
+
+
+def write(out_dir: str | Path, values: dict[str, float | int | None]) -> None:
+    """``values`` (``a/b/c`` nests as ``{"a": {"b": {"c": ...}}}``) into ``out_dir/metrics.json``;
+    undefined values (``None``) are left out."""
+    with io.atomic_path(out_dir) as tmp:
+        live = Live(dir=str(tmp), save_dvc_exp=False, dvcyaml=False, report=None)
+        for name, value in values.items():
+            if value is not None:
+                live.log_metric(name, value, plot=False)
+        live.end()
+
+
+def _best(scores: dict[str, float | None]) -> float | None:
+    finite = [v for v in scores.values() if v is not None]
+    return min(finite) if finite else None
+
+
+def region_values(preds: pd.DataFrame, summary: dict, select_metric: str) -> dict:
+    """``<format>/<velocity>/wape`` (test weeks) and ``.../val_<select_metric>`` (the validation
+    score the ensemble was chosen on) for each of a region's segments: two columns a segment, so
+    ``dvc exp show`` stays narrow; every other metric of a segment is in metrics.json."""
+    out: dict[str, float | None] = {}
+    for key, rows in preds.groupby("segment", sort=True):
+        name = str(key).split("/", 1)[1]
+        out[f"{name}/wape"] = metrics.wape(rows["actual"], rows["ensemble"])
+        out[f"{name}/val_{select_metric}"] = _best(summary["segments"][key]["nn_source_scores"])
+    return out
+
+
+def overall_values(result: dict) -> dict:
+    """``overall/<metric>`` and ``classes/<class>/<metric>`` of evaluate's metrics document."""
+    out = {f"overall/{k}": result["overall"].get(k) for k in OVERALL_KEYS}
+    for cls, block in result.get("classes", {}).items():
+        out.update({f"classes/{cls}/{k}": block.get(k) for k in CLASS_KEYS})
+    return out

@@ -1,0 +1,220 @@
+"""The README's reproducibility promises, each held by a test.
+
+* Same machine, byte for byte: two runs of the pipeline from the same commit write the same bytes:
+  dvc.lock (every model's hash), metrics.json, the DVCLive metrics, data_validation.json, the plot
+  data, the forecasts and the smoke reports with their predictions. No report reads the clock.
+* Across machines, to the displayed precision: another CPU's kernels (emulated with torch's
+  ``ATEN_CPU_CAPABILITY`` and OpenBLAS's ``OPENBLAS_CORETYPE``) move the models' last bits, which
+  the networks' training carries on; the overall MAPE, WAPE and MASE agree within 0.001, every
+  segment's metrics within the comment's minimum effect (``report.bootstrap.min_effect``, 1 %), and
+  the PR comment between the two runs says "No change beyond noise".
+* ``dvc metrics show`` on the default configuration (14 regions, 56 segments) stays under 2,000
+  characters a line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from forecastops import cli
+from forecastops.config.compose import compose
+from forecastops.config.sections.evaluate import EvaluateConfig
+from forecastops.config.sections.segments import SegmentsConfig
+from forecastops.config.sections.validation import ValidationConfig
+from forecastops.data.validate import stage as validate_stage
+from forecastops.experiments import live
+from forecastops.stages.evaluate import evaluate
+
+ROOT = Path(__file__).resolve().parents[2]
+# what a run writes that git or DVC pins (relative to the smoke workspace, or its reports copy)
+PINNED = [
+    "dvc.lock",
+    "reports/metrics.json",
+    "reports/data_validation.json",
+    "reports/live/evaluate/metrics.json",
+    "reports/live/train/northeast/metrics.json",
+    "reports/live/train/texas/metrics.json",
+    "reports/plots/weekly_totals.csv",
+    "reports/plots/segment_mape.json",
+    "outputs/forecasts.csv",
+]
+SMOKE_REPORTS = ["metrics.json", "data_validation.json", "predictions.parquet"]
+ACROSS_MACHINES = 1e-3  # the README's promise for the overall headline figures
+HEADLINE = ("mape", "wape", "mase")
+SEGMENT_METRICS = ("mape", "wape", "mase", "rmse_0", "rmse_all")
+SMOKE = [sys.executable, "-m", "forecastops.cli", "smoke"]
+OTHER_CPU = {"ATEN_CPU_CAPABILITY": "default", "OPENBLAS_CORETYPE": "Haswell"}
+
+
+def _smoke(root: Path, name: str, env: dict[str, str] | None = None) -> Path:
+    out = root / name
+    code = subprocess.run(
+        [*SMOKE, "--workdir", str(out / "ws"), "--reports", str(out / "reports")],
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert code.returncode == 0, code.stderr[-3000:]
+    return out
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("repro")
+    return {
+        "a": _smoke(root, "a"),
+        "b": _smoke(root, "b"),
+        "other_cpu": _smoke(root, "other_cpu", OTHER_CPU),
+    }
+
+
+@pytest.mark.slow
+def test_same_machine_same_bytes(runs):
+    a, b = runs["a"], runs["b"]
+    for rel in PINNED:
+        assert (a / "ws" / rel).read_bytes() == (b / "ws" / rel).read_bytes(), rel
+    for name in SMOKE_REPORTS:
+        assert (a / "reports" / name).read_bytes() == (b / "reports" / name).read_bytes(), name
+    models = sorted(
+        p.relative_to(a / "ws") for p in (a / "ws" / "models").rglob("*") if p.is_file()
+    )
+    assert models
+    for rel in models:
+        assert (a / "ws" / rel).read_bytes() == (b / "ws" / rel).read_bytes(), rel
+
+
+def _relative(a: object, b: object) -> float:
+    if a is None or b is None:
+        return 0.0 if a is b else float("inf")
+    return abs(a - b) / max(abs(a), 1e-12)  # type: ignore[operator]
+
+
+@pytest.mark.slow
+def test_other_machines_agree_to_the_displayed_precision(runs, tmp_path, monkeypatch):
+    a = json.loads((runs["a"] / "reports" / "metrics.json").read_text())
+    other = json.loads((runs["other_cpu"] / "reports" / "metrics.json").read_text())
+    # the data validation report is the same bytes: it depends on data and config alone
+    for rel in ("reports/data_validation.json",):
+        assert (runs["a"] / "ws" / rel).read_bytes() == (
+            runs["other_cpu"] / "ws" / rel
+        ).read_bytes()
+    # the headline figures agree within 0.001
+    for m in HEADLINE:
+        assert abs(a["overall"][m] - other["overall"][m]) <= ACROSS_MACHINES, m
+    # every segment's figures within the comment's minimum effect: what it calls noise
+    min_effect = compose([], ROOT / "conf")["report"]["bootstrap"]["min_effect"]
+    for key, row in a["segments"].items():
+        for m in SEGMENT_METRICS:
+            moved = _relative(row[m], other["segments"][key][m])
+            assert moved < min_effect, (key, m, row[m], other["segments"][key][m])
+    # and the PR comment between the two runs says so
+    repo = tmp_path / "repo"
+    smoke = repo / "reports" / "smoke"
+    shutil.copytree(runs["a"] / "reports", smoke, ignore=shutil.ignore_patterns("plots", ".*"))
+    shutil.copy2(ROOT / "params.yaml", repo / "params.yaml")
+    monkeypatch.chdir(repo)
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "machine a"]):
+        subprocess.run(["git", *args], check=True)
+    for name in SMOKE_REPORTS:
+        shutil.copy2(runs["other_cpu"] / "reports" / name, smoke / name)
+    assert cli.main(["report", "pr", "--base", "HEAD", "--out", "comment.md"]) == 0
+    assert "**No change beyond noise**" in (repo / "comment.md").read_text()
+
+
+class _OtherDay(dt.date):
+    @classmethod
+    def today(cls) -> dt.date:
+        return dt.date(2031, 1, 1)
+
+
+def test_the_validation_report_reads_no_clock(tmp_path, monkeypatch):
+    """Run years later, the same data gives the same report: no wall-clock date in it. The sample,
+    with texas's feed stopped ten weeks before northeast's, is what `stale_data` catches."""
+    params = tmp_path / "params.yaml"
+    assert cli.main(["params", "env=local", "--out", str(params)]) == 0
+    conditioned = tmp_path / "conditioned.parquet"
+    args = ["condition", "--params", str(params), "--data", str(ROOT / "sample")]
+    assert cli.main([*args, "--out", str(conditioned)]) == 0
+    table = pd.read_parquet(conditioned)
+    history = ~table["is_future"]
+    last = table.loc[history, "week_start"].max()
+    gone = (
+        history
+        & (table["region"] == "texas")
+        & (table["week_start"] > last - pd.Timedelta(weeks=10))
+    )
+    table = table[~gone].reset_index(drop=True)
+    cfg = ValidationConfig.model_validate(compose(["env=local"], ROOT / "conf")["validation"])
+    _, today, _ = validate_stage.validate(table, cfg)
+    monkeypatch.setattr(validate_stage.dt, "date", _OtherDay)
+    _, later, _ = validate_stage.validate(table, cfg)
+    assert json.dumps(today, sort_keys=True) == json.dumps(later, sort_keys=True)
+    text = json.dumps(today)
+    assert str(dt.date.today()) not in text and "2031" not in text
+    stale = today["stale_data"]
+    assert stale["violations"] == 1 and stale["examples"][0]["region"] == "texas", stale
+    assert stale["examples"][0]["age_weeks"] == 10
+
+
+def _default_predictions(segments: SegmentsConfig) -> pd.DataFrame:
+    """Test rows for every segment of the default configuration, in the layout train writes."""
+    rng = np.random.default_rng(0)
+    frames = []
+    for key in segments.segment_keys():
+        region, fmt, velocity = key.split("/")
+        n = 26
+        actual = rng.poisson(20, n).astype(float)
+        forecast = actual * rng.uniform(0.7, 1.3, n)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "region": region, "store_format": fmt, "velocity": velocity, "segment": key,
+                    "store_id": "S1", "product_id": [f"P{i % 13}" for i in range(n)],
+                    "week_start": pd.Timestamp("2024-01-01") + pd.to_timedelta(7 * (np.arange(n) // 13), "D"),
+                    "lasso": forecast, "nn": forecast, "ensemble": forecast,
+                    "p10": forecast * 0.6, "p50": forecast, "p90": forecast * 1.4,
+                    "baseline": np.full(n, 20.0), "naive": np.roll(actual, 1), "actual": actual,
+                    "mase_scale": 4.0, "nn_source": "own",
+                }
+            )
+        )  # fmt: skip
+    return pd.concat(frames, ignore_index=True)
+
+
+def test_dvc_metrics_show_stays_readable_on_the_default_configuration(tmp_path):
+    """Every metrics file dvc.yaml declares, as the stages write them for 14 regions."""
+    params = compose([], ROOT / "conf")
+    segments = SegmentsConfig.model_validate(params["segments"])
+    assert len(segments.segment_keys()) == 56
+    preds = _default_predictions(segments)
+    result = evaluate(preds, segments, EvaluateConfig.model_validate(params["evaluate"]))
+    live.write(tmp_path / "reports/live/evaluate", live.overall_values(result))
+    for region, rows in preds.groupby("region"):
+        scores = {"segments": {k: {"nn_source_scores": {"own": 0.3}} for k in rows["segment"]}}
+        values = live.region_values(rows, scores, params["model"]["ensemble"]["select_metric"])
+        live.write(tmp_path / f"reports/live/train/{region}", values)
+    shutil.copy2(ROOT / "dvc.yaml", tmp_path / "dvc.yaml")
+    shutil.copy2(ROOT / "params.yaml", tmp_path / "params.yaml")
+    dvc = [sys.executable, "-m", "dvc"]
+    subprocess.run([*dvc, "init", "--no-scm", "-q"], cwd=tmp_path, check=True)
+    out = subprocess.run(
+        [*dvc, "metrics", "show"], cwd=tmp_path, capture_output=True, text=True, check=True
+    ).stdout
+    lines = out.splitlines()
+    assert len(lines) == 1 + 14 + 1, out  # a header, a row per region, the overall row
+    widest = max(len(line) for line in lines)
+    print(f"dvc metrics show, default configuration: {len(lines)} lines, widest {widest} chars")
+    assert widest < 2000, out
+    assert "overall.wape" in lines[0] and "large.fast.wape" in lines[0]
