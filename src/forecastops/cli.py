@@ -24,6 +24,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "train": ("forecastops.stages.train", "fit one region's segment ensembles and baselines"),
     "evaluate": ("forecastops.stages.evaluate", "metrics, pass/fail per segment, plots"),
     "score": ("forecastops.stages.score", "batch forecasts for the next horizon"),
+    "monitor": (
+        "forecastops.stages.monitor",
+        "drift, data quality, accuracy on actuals, stale models -> alerts",
+    ),
     "repro": (
         "forecastops.gitops.repro",
         "dvc repro; a failed run leaves *.dvc pointers as they were",

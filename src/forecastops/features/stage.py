@@ -18,6 +18,7 @@ from forecastops.config.sections.segments import SegmentsConfig
 from forecastops.config.sections.train import TrainConfig
 from forecastops.errors import ForecastopsError
 from forecastops.features.build import build_features
+from forecastops.monitoring.resources import recorded
 
 
 def featurize(
@@ -70,6 +71,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+@recorded("featurize")  # wall, CPU, peak RSS -> monitor
 def run(args: argparse.Namespace) -> int:
     params = load_params(args.params)
     cfg = section(params, "features", FeaturesConfig)

@@ -25,6 +25,7 @@ from forecastops.modeling.components import Components, fit_components
 from forecastops.modeling.ensemble import segment_dir
 from forecastops.modeling.fit import finish_segment
 from forecastops.modeling.shared import SHARED_DIR, fit_shared_nn
+from forecastops.monitoring.resources import recorded
 
 
 def _fit_job(kind: str, *args: object) -> Components | pd.Series:
@@ -103,6 +104,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", default=None, help="default: models/<region>")
 
 
+@recorded("train", key="region")  # wall, CPU, peak RSS -> monitor
 def run(args: argparse.Namespace) -> int:
     params = load_params(args.params)
     segments = section(params, "segments", SegmentsConfig)

@@ -36,6 +36,7 @@ class DriftConfig(Section):
     bins: int = Field(ge=2)
     epsilon: float = Field(gt=0, lt=0.1)
     min_rows: int = Field(ge=1)
+    segment_min_rows: int = Field(ge=1)
     numeric: list[str]
     categorical: list[str]
     per_segment: list[str]
