@@ -28,6 +28,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "forecastops.stages.monitor",
         "drift, data quality, accuracy on actuals, stale models -> alerts",
     ),
+    "alerts": (
+        "forecastops.monitoring.cli",
+        "act on monitoring alerts: check, CML summary, webhook, retrain dispatch",
+    ),
     "repro": (
         "forecastops.gitops.repro",
         "dvc repro; a failed run leaves *.dvc pointers as they were",

@@ -25,6 +25,25 @@ from forecastops_synth.weather import Weather
 
 
 @dataclass(frozen=True)
+class Drivers:
+    """The drawn parameters behind ``log_mu``, kept so that later weeks continue the same series
+    (``forecastops_synth.extend``): per series unless noted."""
+
+    level: np.ndarray  # base log level, including the shift ensure_segments gave the series
+    season: tuple[np.ndarray, np.ndarray, np.ndarray]  # per product: amplitude, 2nd, peak day
+    ev_scale: np.ndarray  # per product: scale of the event lifts
+    slope: np.ndarray  # log growth per year
+    z_store: np.ndarray  # per store: the traffic AR(1) state in the last week
+    z_series: np.ndarray  # the series-level AR(1) state in the last week
+    promo: np.ndarray  # promotion elasticity
+    dip: np.ndarray  # post-promotion dip
+    temp: np.ndarray  # temperature sensitivity (per 10 deg F of anomaly)
+    rain: np.ndarray  # effect per heavy-rain day
+    dispersion: np.ndarray  # negative binomial size k (slow movers already lumpier)
+    return_rate: np.ndarray  # expected returned / shipped units
+
+
+@dataclass(frozen=True)
 class Demand:
     """Per series (x history week): what the shipments are drawn from."""
 
@@ -32,6 +51,7 @@ class Demand:
     active: np.ndarray  # series x week: the store and product sell this week
     dispersion: np.ndarray  # negative binomial size k per series
     return_rate: np.ndarray  # expected returned / shipped units per series
+    drivers: Drivers | None = None  # None for weeks that continue a history
 
 
 def model_demand(
@@ -49,7 +69,8 @@ def model_demand(
     s = series
     n = len(s)
     log_base = _base_level(cfg, rng, stores, products, s)
-    season = _seasonality(cfg, rng, tl, products)  # product x week
+    shape = _season_shape(cfg, rng, products)
+    season = seasonality(shape, tl.doy)  # product x week
     ev_scale = np.exp(rng.normal(0, cfg.product_event_sd, len(products)))
     slope = _trend_slopes(cfg, rng, s, len(stores), len(products))
     lat = cfg.latent
@@ -79,13 +100,14 @@ def model_demand(
         + life.log_ramp
         + life.log_fade
     )
+    first_week = log_mu[:, 0].copy()
     ensure_segments(cfg, log_mu, life.active, s, stores["large"].to_numpy()[s.store])
-    return Demand(
-        log_mu=log_mu,
-        active=life.active,
-        dispersion=_lumpier_slow_movers(cfg, dispersion, log_mu, life.active),
-        return_rate=return_rate,
-    )
+    dispersion = _lumpier_slow_movers(cfg, dispersion, log_mu, life.active)
+    drivers = Drivers(
+        log_base + log_mu[:, 0] - first_week, shape, ev_scale, slope, z_store[:, -1],
+        z_series[:, -1], p_el, p_dip, t_sens, r_eff, dispersion, return_rate,
+    )  # fmt: skip
+    return Demand(log_mu, life.active, dispersion, return_rate, drivers)
 
 
 def _lumpier_slow_movers(
@@ -126,15 +148,21 @@ def _base_level(
     )
 
 
-def _seasonality(
-    cfg: SynthConfig, rng: np.random.Generator, tl: Timeline, products: pd.DataFrame
-) -> np.ndarray:
-    """Yearly log seasonality per product x week: its category's shape, jittered per product."""
+def _season_shape(
+    cfg: SynthConfig, rng: np.random.Generator, products: pd.DataFrame
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each product's yearly shape: its category's, jittered per product."""
     cat_idx = products["cat_idx"]
     amp = cfg.category_values("season_amp")[cat_idx] * np.exp(rng.normal(0, 0.2, len(products)))
     amp2 = cfg.category_values("season_amp2")[cat_idx]
     peak = cfg.category_values("peak_doy")[cat_idx] + rng.normal(0, 8, len(products))
-    ang = 2 * np.pi * (tl.doy[None, :] - peak[:, None]) / 365.25
+    return amp, amp2, peak
+
+
+def seasonality(shape: tuple[np.ndarray, np.ndarray, np.ndarray], doy: np.ndarray) -> np.ndarray:
+    """Yearly log seasonality per product x week (``doy``: each week's Thursday)."""
+    amp, amp2, peak = shape
+    ang = 2 * np.pi * (doy[None, :] - peak[:, None]) / 365.25
     return amp[:, None] * np.cos(ang) + amp2[:, None] * np.cos(2 * ang)
 
 
@@ -153,9 +181,21 @@ def _trend_slopes(
 def _ar1(rng: np.random.Generator, phi: float, sd: float, n: int, n_weeks: int) -> np.ndarray:
     """`n` stationary AR(1) paths over the weeks with persistence `phi` and marginal sd `sd`."""
     eps = rng.normal(0, sd * math.sqrt(1 - phi**2), (n, n_weeks))
+    return _recur(rng.normal(0, sd, n), phi, eps)
+
+
+def continue_ar1(
+    rng: np.random.Generator, phi: float, sd: float, last: np.ndarray, n_weeks: int
+) -> np.ndarray:
+    """The weeks after an AR(1) path whose last state is `last` (same persistence and noise)."""
+    eps = rng.normal(0, sd * math.sqrt(1 - phi**2), (len(last), n_weeks))
+    return _recur(phi * last + eps[:, 0], phi, eps)
+
+
+def _recur(first: np.ndarray, phi: float, eps: np.ndarray) -> np.ndarray:
     z = np.empty_like(eps)
-    z[:, 0] = rng.normal(0, sd, n)
-    for t in range(1, n_weeks):
+    z[:, 0] = first
+    for t in range(1, eps.shape[1]):
         z[:, t] = phi * z[:, t - 1] + eps[:, t]
     return z
 

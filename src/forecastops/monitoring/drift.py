@@ -74,23 +74,39 @@ def compare(
     return out
 
 
-def windows(features: pd.DataFrame, current_weeks: int, reference: str):
-    """(reference rows, current rows): the ``train`` split (with ``seasonal``, only its weeks of
-    the year the current weeks cover) and the latest ``current_weeks`` history weeks."""
+def windows(features: pd.DataFrame, current_weeks: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(training rows, current rows): the ``train`` split, and the latest ``current_weeks``
+    history weeks."""
     history = features[features["split"] != "future"]
     weeks = np.sort(history["week_start"].unique())[-current_weeks:]
-    current = history[history["week_start"].isin(weeks)]
-    ref = history[history["split"] == "train"]
-    if reference == "seasonal":
-        ref = ref[ref["week_of_year"].isin(current["week_of_year"].unique())]
-    return ref, current
+    return history[history["split"] == "train"], history[history["week_start"].isin(weeks)]
+
+
+def seasonal(train: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
+    """The training rows of the weeks of the year the current weeks cover."""
+    return train[train["week_of_year"].isin(current["week_of_year"].unique())]
+
+
+def novelty(train: pd.DataFrame, current: pd.DataFrame, columns: list[str]) -> dict:
+    """Per column: the values of the current weeks never seen in training, and their share of
+    the current rows (a new product family, a new store)."""
+    out = {}
+    for column in columns:
+        unseen = ~current[column].isin(train[column].unique())
+        values = sorted(current.loc[unseen, column].astype(str).unique())
+        out[column] = {
+            "new_share": float(unseen.mean()),
+            "new": len(values),
+            "examples": values[:5],
+        }
+    return out
 
 
 def drift_alerts(results: dict, cfg: DriftConfig, segment: str | None = None) -> list[Alert]:
     """An alert per effect size over its threshold (PSI, KS D, Cramer's V)."""
     alerts = []
     for feature, result in results.items():
-        for figure in ("psi", "ks", "cramers_v"):
+        for figure in ("psi", "ks", "cramers_v", "new_share"):
             threshold = getattr(cfg.thresholds, figure)
             level = level_of(result.get(figure), threshold)
             if level:

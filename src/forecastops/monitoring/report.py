@@ -32,9 +32,11 @@ class Inputs:
 
 def drift_section(features: pd.DataFrame, cfg: MonitorConfig) -> tuple[dict, list[Alert]]:
     """Drift over all rows per feature, then per segment for ``drift.per_segment``."""
-    ref, cur = drift.windows(features, cfg.current_weeks, cfg.drift.reference)
+    train, cur = drift.windows(features, cfg.current_weeks)
+    ref = drift.seasonal(train, cur) if cfg.drift.reference == "seasonal" else train
     features = [*cfg.drift.numeric, *cfg.drift.categorical]
     overall = drift.compare(ref, cur, features, cfg.drift, cfg.drift.min_rows)
+    overall |= drift.novelty(train, cur, cfg.drift.novel)
     alerts = drift.drift_alerts(overall, cfg.drift)
     per_segment = {}
     ref_by = dict(tuple(ref.groupby("segment", sort=True)))

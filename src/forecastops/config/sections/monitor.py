@@ -29,6 +29,7 @@ class DriftThresholds(Section):
     psi: Threshold
     ks: Threshold
     cramers_v: Threshold
+    new_share: Threshold
 
 
 class DriftConfig(Section):
@@ -39,6 +40,7 @@ class DriftConfig(Section):
     segment_min_rows: int = Field(ge=1)
     numeric: list[str]
     categorical: list[str]
+    novel: list[str]
     per_segment: list[str]
     thresholds: DriftThresholds
 
@@ -73,6 +75,7 @@ class DashboardConfig(Section):
 
 class MonitorConfig(Section):
     fail_on: Level | Literal["never"]
+    retrain_event: str = Field(min_length=1)
     current_weeks: int = Field(ge=1)
     drift: DriftConfig
     quality: QualityConfig
