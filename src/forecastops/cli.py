@@ -28,6 +28,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "forecastops.stages.monitor",
         "drift, data quality, accuracy on actuals, stale models -> alerts",
     ),
+    "dashboard": (
+        "forecastops.stages.dashboard",
+        "self-contained offline dashboard: run, training, monitoring, forecasts",
+    ),
     "alerts": (
         "forecastops.monitoring.cli",
         "act on monitoring alerts: check, CML summary, webhook, retrain dispatch",

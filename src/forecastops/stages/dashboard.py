@@ -1,0 +1,86 @@
+"""Stage ``dashboard``: reports/dashboard/index.html, for business users as much as engineers.
+
+One self-contained page (``monitoring.dashboard_page``) from what the pipeline wrote: the run
+(dvc.lock, the validation report, versions, resources), training per segment for the workspace and
+every registered version (the registry's tags, each version's committed metrics), monitoring
+(reports/monitoring.json) and forecasts with recent history per store x product, filterable by
+region, format and velocity.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pandas as pd
+
+from forecastops import io
+from forecastops.config.load import load_params, section
+from forecastops.config.sections.monitor import MonitorConfig
+from forecastops.config.sections.registry import RegistryConfig
+from forecastops.config.sections.segments import SegmentsConfig
+from forecastops.errors import ForecastopsError
+from forecastops.monitoring.dashboard_data import (
+    forecasts_section,
+    run_section,
+    training_section,
+)
+from forecastops.monitoring.dashboard_page import render
+from forecastops.monitoring.resources import recorded
+
+TITLE = "forecastops: weekly demand forecasts"
+
+
+def _required(path: str, what: str) -> dict:
+    found = io.read_json(path)
+    if found is None:
+        raise ForecastopsError(f"{path}: not found; {what}")
+    return found
+
+
+def _history(folder: Path, regions: list[str]) -> pd.DataFrame:
+    columns = ["store_id", "product_id", "week_start", "split", "target"]
+    frames = []
+    for region in regions:
+        path = folder / f"{region}.parquet"
+        if not path.is_file():
+            raise ForecastopsError(f"{path}: not found; run the featurize stage first")
+        frames.append(pd.read_parquet(path, columns=columns))
+    history = pd.concat(frames, ignore_index=True)
+    return history[history["split"] != "future"]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--params", default="params.yaml")
+    parser.add_argument("--metrics", default="reports/metrics.json")
+    parser.add_argument("--monitoring", default="reports/monitoring.json")
+    parser.add_argument("--validation", default="reports/data_validation.json")
+    parser.add_argument("--forecasts", default="outputs/forecasts.csv")
+    parser.add_argument("--features", default="artifacts/features")
+    parser.add_argument("--lock", default="dvc.lock")
+    parser.add_argument("--out", default="reports/dashboard/index.html")
+
+
+@recorded("dashboard")  # wall, CPU, peak RSS -> monitor
+def run(args: argparse.Namespace) -> int:
+    params = load_params(args.params)
+    cfg = section(params, "monitor", MonitorConfig).dashboard
+    regions = list(section(params, "segments", SegmentsConfig).regions)
+    path = Path(args.forecasts)
+    if not path.is_file():
+        raise ForecastopsError(f"{path}: not found; run the score stage first")
+    forecasts = pd.read_csv(path, dtype={"store_id": str, "product_id": str})
+    data = {
+        "run": run_section(Path(args.lock), io.read_json(args.validation), forecasts),
+        "training": training_section(
+            io.read_json(args.metrics),
+            io.repo_root(Path.cwd()),
+            section(params, "registry", RegistryConfig),
+        ),
+        "monitoring": _required(args.monitoring, "run the monitor stage first"),
+        "forecasts": forecasts_section(forecasts, _history(Path(args.features), regions), cfg),
+    }
+    page = render(data, TITLE)
+    io.write_text(args.out, page)
+    print(f"dashboard: {len(data['forecasts'])} series, {len(page) / 1e6:.2f} MB -> {args.out}")
+    return 0
