@@ -12,3 +12,4 @@ class RegistryConfig(Section):
     validation_report: str  # committed at the release commit
     require_validation: bool  # promote refuses versions without a passing report
     metrics: str  # read at a version's commit (release regression)
+    model_cards: str  # folder of the model card written at registration (<version>.md)
