@@ -12,6 +12,7 @@ import yaml
 
 from forecastops.config.sections.monitor import DashboardConfig
 from forecastops.config.sections.registry import RegistryConfig
+from forecastops.gitops.registry.git import git
 from forecastops.gitops.registry.tags import registered_versions
 from forecastops.gitops.revisions import json_at_revision
 
@@ -48,10 +49,12 @@ def _segment_rows(metrics: dict | None) -> dict:
 
 
 def training_section(metrics: dict | None, repo: Path, registry: RegistryConfig) -> dict:
-    """Per segment figures of the workspace and of each registered version's committed metrics."""
+    """Per segment figures of the workspace and of each registered version's committed metrics
+    (none outside a git repository, e.g. the smoke workspace)."""
     versions = [{"version": "workspace", "overall": (metrics or {}).get("overall")}]
     versions[0]["segments"] = _segment_rows(metrics)
-    for v in registered_versions(repo, registry.artifact):
+    in_git = bool(git("rev-parse", "--git-dir", repo=repo, check=False))
+    for v in registered_versions(repo, registry.artifact) if in_git else []:
         committed = json_at_revision(v["commit"], registry.metrics, repo)
         versions.append(
             {
