@@ -17,8 +17,11 @@ from pathlib import Path
 import yaml
 
 from forecastops import io
+from forecastops.config.load import section
+from forecastops.config.sections.evaluate import EvaluateConfig
 from forecastops.config.sections.registry import RegistryConfig
 from forecastops.gitops.registry.git import git
+from forecastops.quality.gate import judge
 
 APPROVER_ENV = "FORECASTOPS_APPROVED_BY"
 PARAMS_SHOWN = ("model", "train", "features", "segments", "evaluate")
@@ -55,15 +58,20 @@ def _pins(repo: str | Path, commit: str) -> tuple[str, str]:
     return data_md5, ", ".join(models) or "n/a"
 
 
-def _segments(metrics: dict) -> list[str]:
+def _segments(metrics: dict, params: dict) -> list[str]:
+    """Each segment's gate verdict, recomputed from its metrics with the gate of the commit's
+    params (``quality.gate.judge``, as the PR report and the release do), never a stored flag."""
+    if "evaluate" not in params:
+        return ["(no params.yaml at the commit: gate verdicts not recomputed)"]
+    gate = section(params, "evaluate", EvaluateConfig)
     rows = ["| segment | gate | figure | threshold | baseline |", "|---|---|---|---|---|"]
     for key, block in sorted((metrics.get("segments") or {}).items()):
-        gate = block.get("gate") or {}
-        value = gate.get("value")
+        v = judge(key, block, gate)
+        shown = "n/a" if v.value is None else f"{v.value:.4f}"
+        ref = "n/a" if v.baseline_value is None else f"{v.baseline_value:.4f}"
         rows.append(
-            f"| {key} | {'pass' if gate.get('passed') else 'fail'} | {gate.get('metric')}="
-            f"{'n/a' if value is None else f'{value:.4f}'} | {gate.get('threshold')} | "
-            f"{gate.get('baseline_value')} |"
+            f"| {key} | {'pass' if v.passed else 'fail'} | {v.metric}={shown} | {v.threshold} | "
+            f"{ref} |"
         )
     return rows
 
@@ -91,7 +99,7 @@ def card(repo: str | Path, settings: RegistryConfig, version: str, commit: str) 
             "",
             *(f"- {k}: {overall.get(k)}" for k in figures),
             "",
-            *_segments(metrics),
+            *_segments(metrics, params),
             "",
             "## Lineage: forecast row -> commit",
             "",
