@@ -135,5 +135,6 @@ ERRORS = r"""
 const ERRORS = [];
 const note = (m) => { ERRORS.push(String(m)); document.getElementById('errors').textContent = ERRORS.join('\n'); };
 window.addEventListener('error', (e) => note(e.message));
+document.addEventListener('securitypolicyviolation', (e) => note('blocked request: ' + e.blockedURI));
 const consoleError = console.error; console.error = (...a) => { note(a.join(' ')); consoleError(...a); };
 """

@@ -29,6 +29,9 @@ from forecastops.monitoring.alerts import reaching
 from forecastops.monitoring.report import Inputs, build
 
 ALERTED = 3  # exit status when alerts reach the configured level (2: an error)
+# What `score` writes and the forecast log keeps (quantiles: whatever p-columns are there)
+FORECAST_COLUMNS = ["segment", "store_id", "product_id", "week_start", "forecast", "lasso", "nn"]
+FORECAST_COLUMNS += ["model_version", "data_version"]
 
 
 def _read(path: Path, what: str, **kwargs) -> pd.DataFrame:
@@ -40,6 +43,24 @@ def _read(path: Path, what: str, **kwargs) -> pd.DataFrame:
         return pd.read_parquet(path, **kwargs)
     except (OSError, ValueError) as exc:
         raise ForecastopsError(f"{path}: cannot read: {exc}") from exc
+
+
+def _forecasts(path: Path, what: str) -> pd.DataFrame:
+    """Forecast rows as ``score`` writes them; a missing column or a bad value names the row."""
+    frame = _read(path, what)
+    missing = [c for c in FORECAST_COLUMNS if c not in frame.columns]
+    if missing:
+        raise ForecastopsError(f"{path}: no column(s) {missing}: not forecasts written by score")
+    week = pd.to_datetime(frame["week_start"], errors="coerce")
+    value = pd.to_numeric(frame["forecast"], errors="coerce")
+    for column, parsed in (("week_start", week), ("forecast", value)):
+        if parsed.isna().any():
+            row = int(parsed.isna().to_numpy().argmax())
+            raise ForecastopsError(
+                f"{path}: data row {row + 1}: column {column}: {frame[column].iloc[row]!r} "
+                "is not a valid value"
+            )
+    return frame.assign(week_start=week, forecast=value)
 
 
 def _features(folder: Path, regions: list[str], cfg: MonitorConfig, horizon: int) -> pd.DataFrame:
@@ -65,9 +86,9 @@ def _inputs(args: argparse.Namespace, params: dict, cfg: MonitorConfig, horizon:
     history = features.loc[features["split"] != "future", "week_start"]
     first = sorted(history.unique())[-cfg.current_weeks]
     table = _read(Path(args.table), "run the condition stage first")
-    forecasts = _read(Path(args.forecasts), "run the score stage first")
+    forecasts = _forecasts(Path(args.forecasts), "run the score stage first")
     log_path = Path(args.log)
-    log = _read(log_path, "") if log_path.is_file() else None
+    log = _forecasts(log_path, "") if log_path.is_file() else None
     return Inputs(
         features=features,
         table=table[table["week_start"] >= first].reset_index(drop=True),
