@@ -99,7 +99,7 @@ def forecasts_section(
                     for w, t in zip(past["week_start"], past["target"], strict=True)
                 ],
                 "forecast": [
-                    [str(w), f, lo, hi]
+                    [str(w.date()), f, lo, hi]
                     for w, f, lo, hi in zip(
                         ahead["week_start"],
                         ahead["forecast"],

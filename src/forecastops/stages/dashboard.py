@@ -26,6 +26,7 @@ from forecastops.monitoring.dashboard_data import (
     training_section,
 )
 from forecastops.monitoring.dashboard_page import render
+from forecastops.monitoring.inputs import read_features, read_forecasts
 from forecastops.monitoring.resources import recorded
 
 TITLE = "forecastops: weekly demand forecasts"
@@ -40,13 +41,7 @@ def _required(path: str, what: str) -> dict:
 
 def _history(folder: Path, regions: list[str]) -> pd.DataFrame:
     columns = ["store_id", "product_id", "week_start", "split", "target"]
-    frames = []
-    for region in regions:
-        path = folder / f"{region}.parquet"
-        if not path.is_file():
-            raise ForecastopsError(f"{path}: not found; run the featurize stage first")
-        frames.append(pd.read_parquet(path, columns=columns))
-    history = pd.concat(frames, ignore_index=True)
+    history = read_features(folder, regions, columns, "the dashboard's history")
     return history[history["split"] != "future"]
 
 
@@ -66,10 +61,7 @@ def run(args: argparse.Namespace) -> int:
     params = load_params(args.params)
     cfg = section(params, "monitor", MonitorConfig).dashboard
     regions = list(section(params, "segments", SegmentsConfig).regions)
-    path = Path(args.forecasts)
-    if not path.is_file():
-        raise ForecastopsError(f"{path}: not found; run the score stage first")
-    forecasts = pd.read_csv(path, dtype={"store_id": str, "product_id": str})
+    forecasts = read_forecasts(Path(args.forecasts), "run the score stage first")
     data = {
         "run": run_section(Path(args.lock), io.read_json(args.validation), forecasts),
         "training": training_section(

@@ -23,61 +23,21 @@ from forecastops.config.sections.monitor import LEVELS, MonitorConfig
 from forecastops.config.sections.segments import SegmentsConfig
 from forecastops.config.sections.train import TrainConfig
 from forecastops.config.sections.validation import ValidationConfig
-from forecastops.errors import ForecastopsError
 from forecastops.monitoring import accuracy, resources
 from forecastops.monitoring.alerts import reaching
+from forecastops.monitoring.inputs import read_features, read_forecasts, read_table
 from forecastops.monitoring.report import Inputs, build
 
 ALERTED = 3  # exit status when alerts reach the configured level (2: an error)
-# What `score` writes and the forecast log keeps (quantiles: whatever p-columns are there)
-FORECAST_COLUMNS = ["segment", "store_id", "product_id", "week_start", "forecast", "lasso", "nn"]
-FORECAST_COLUMNS += ["model_version", "data_version"]
-
-
-def _read(path: Path, what: str, **kwargs) -> pd.DataFrame:
-    if not path.is_file():
-        raise ForecastopsError(f"{path}: not found; {what}")
-    try:
-        if path.suffix == ".csv":
-            return pd.read_csv(path, dtype={"store_id": str, "product_id": str}, **kwargs)
-        return pd.read_parquet(path, **kwargs)
-    except (OSError, ValueError) as exc:
-        raise ForecastopsError(f"{path}: cannot read: {exc}") from exc
-
-
-def _forecasts(path: Path, what: str) -> pd.DataFrame:
-    """Forecast rows as ``score`` writes them; a missing column or a bad value names the row."""
-    frame = _read(path, what)
-    missing = [c for c in FORECAST_COLUMNS if c not in frame.columns]
-    if missing:
-        raise ForecastopsError(f"{path}: no column(s) {missing}: not forecasts written by score")
-    week = pd.to_datetime(frame["week_start"], errors="coerce")
-    value = pd.to_numeric(frame["forecast"], errors="coerce")
-    for column, parsed in (("week_start", week), ("forecast", value)):
-        if parsed.isna().any():
-            row = int(parsed.isna().to_numpy().argmax())
-            raise ForecastopsError(
-                f"{path}: data row {row + 1}: column {column}: {frame[column].iloc[row]!r} "
-                "is not a valid value"
-            )
-    return frame.assign(week_start=week, forecast=value)
 
 
 def _features(folder: Path, regions: list[str], cfg: MonitorConfig, horizon: int) -> pd.DataFrame:
     drift = cfg.drift
     wanted = ["segment", "store_id", "product_id", "week_start", "split", "week_of_year", "target"]
-    wanted = list(dict.fromkeys([*wanted, f"lag_{horizon}", *drift.numeric, *drift.categorical]))
-    wanted = list(dict.fromkeys([*wanted, *drift.per_segment]))
-    frames = []
-    for region in regions:
-        frame = _read(folder / f"{region}.parquet", "run the featurize stage first")
-        missing = sorted(set(wanted) - set(frame.columns))
-        if missing:
-            raise ForecastopsError(
-                f"{folder / region}.parquet: no column(s) {missing} (named in params.yaml monitor.drift)"
-            )
-        frames.append(frame[wanted])
-    return pd.concat(frames, ignore_index=True)
+    wanted += [f"lag_{horizon}", *drift.numeric, *drift.categorical, *drift.per_segment]
+    return read_features(
+        folder, regions, list(dict.fromkeys(wanted)), "named in params.yaml monitor.drift"
+    )
 
 
 def _inputs(args: argparse.Namespace, params: dict, cfg: MonitorConfig, horizon: int) -> Inputs:
@@ -85,10 +45,10 @@ def _inputs(args: argparse.Namespace, params: dict, cfg: MonitorConfig, horizon:
     features = _features(Path(args.features), regions, cfg, horizon)
     history = features.loc[features["split"] != "future", "week_start"]
     first = sorted(history.unique())[-cfg.current_weeks]
-    table = _read(Path(args.table), "run the condition stage first")
-    forecasts = _forecasts(Path(args.forecasts), "run the score stage first")
+    table = read_table(Path(args.table), "run the condition stage first")
+    forecasts = read_forecasts(Path(args.forecasts), "run the score stage first")
     log_path = Path(args.log)
-    log = _forecasts(log_path, "") if log_path.is_file() else None
+    log = read_forecasts(log_path, "") if log_path.is_file() else None
     return Inputs(
         features=features,
         table=table[table["week_start"] >= first].reset_index(drop=True),
