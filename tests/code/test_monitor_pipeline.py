@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 
 from forecastops import cli
 from forecastops_synth.generate import generate, load_config
@@ -65,25 +66,30 @@ def test_earlier_forecasts_met_their_actuals(ws):
 
 
 def test_every_stage_recorded_its_resources(ws):
-    stages = _report(ws)["resources"]["stages"]
+    resources = json.loads((ws / "reports" / "resources.json").read_text())
+    stages = resources["stages"]
     expected = {"condition", "validate", "featurize", "train@northeast", "train@texas"}
     assert expected | {"evaluate", "score"} <= set(stages)
     for record in stages.values():
         assert record["wall_s"] > 0 and record["peak_rss_mb"] > 0 and record["ok"]
-    latency = _report(ws)["resources"]["score_latency"]
+    latency = resources["score_latency"]
     assert latency["batches"] == 8 and 0 < latency["p50_s"] <= latency["p95_s"]
     lines = (ws / ".forecastops" / "resources.jsonl").read_text().splitlines()
     assert {"monitor", "dashboard"} <= {json.loads(line)["stage"] for line in lines}
+    assert "resources" not in _report(ws)  # timings stay out of the DVC metric
 
 
-def test_monitor_exits_non_zero_at_the_configured_level(ws, monkeypatch, capsys):
+def test_monitor_is_reproducible_and_exits_non_zero_at_the_configured_level(ws, monkeypatch):
+    """The same inputs give the same report, byte for byte (it is hashed into dvc.lock)."""
     monkeypatch.chdir(ws)
-    monkeypatch.setenv("FORECASTOPS_RESOURCES", str(ws / "scratch.jsonl"))
     report = _report(ws)
     warned = bool(report["alerts"])
-    assert cli.main(["monitor", "--fail-on", "warn", "--out", "m.json"]) == (3 if warned else 0)
-    assert cli.main(["monitor", "--fail-on", "never", "--out", "m.json"]) == 0
-    assert json.loads(Path("m.json").read_text())["summary"] == report["summary"]
+    args = ["monitor", "--out", "m.json", "--resources", "r.json"]
+    assert cli.main([*args, "--fail-on", "warn"]) == (3 if warned else 0)
+    assert Path("m.json").read_bytes() == (ws / "reports" / "monitoring.json").read_bytes()
+    assert cli.main([*args, "--fail-on", "never"]) == 0
+    lock = yaml.safe_load((ws / "dvc.lock").read_text())["stages"]
+    assert "outs" not in lock["dashboard"]  # not a DVC output: dvc.lock stays reproducible
 
 
 def test_bad_input_is_a_clear_error_and_writes_nothing(ws, monkeypatch, capsys):

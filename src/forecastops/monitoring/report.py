@@ -1,5 +1,9 @@
-"""``reports/monitoring.json``: drift, data quality, accuracy on actuals, stale models and the
-resources of the last run, with one ``alerts`` list over all of them (``monitoring.alerts``)."""
+"""``reports/monitoring.json``: drift, data quality, accuracy on actuals and stale models, with one
+``alerts`` list over all of them (``monitoring.alerts``); and the resources of the last run.
+
+The report is a DVC metric, hashed into dvc.lock, so it holds only what the inputs determine: the
+same data and models give the same bytes (issue 7's reproducible dvc.lock). Resources, different on
+every run by nature, go to their own report beside it (``resources.summary``)."""
 
 from __future__ import annotations
 
@@ -7,7 +11,6 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from forecastops.config.sections.evaluate import EvaluateConfig
@@ -56,17 +59,6 @@ def drift_section(features: pd.DataFrame, cfg: MonitorConfig) -> tuple[dict, lis
     return {"window": window, "features": overall, "segments": per_segment}, alerts
 
 
-def resources_section(records: dict[str, dict]) -> dict:
-    """Each stage's last run, and scoring latency percentiles over its row batches."""
-    batches = [b["seconds"] for b in records.get("score", {}).get("batches", [])]
-    latency = None
-    if batches:
-        p50, p95 = np.percentile(batches, [50, 95])
-        latency = {"batches": len(batches), "p50_s": float(p50), "p95_s": float(p95)}
-    stages = {k: {f: v for f, v in r.items() if f != "batches"} for k, r in records.items()}
-    return {"stages": dict(sorted(stages.items())), "score_latency": latency}
-
-
 def build(
     data: Inputs,
     cfg: MonitorConfig,
@@ -100,5 +92,4 @@ def build(
             "weekly": accuracy.weekly(rows) if len(rows) else [],
         },
         "stale": {"scoring_date": scoring.isoformat(), "models": models},
-        "resources": resources_section(data.records),
     }

@@ -20,6 +20,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from forecastops import io
 from forecastops.errors import ForecastopsError
 
@@ -107,3 +109,14 @@ def latest(path: Path | None = None) -> dict[str, dict[str, Any]]:
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
             raise ForecastopsError(f"{path}: line {number}: not a stage record: {exc}") from exc
     return out
+
+
+def summary(records: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Each stage's last run, and scoring latency percentiles over its row batches."""
+    batches = [b["seconds"] for b in records.get("score", {}).get("batches", [])]
+    latency = None
+    if batches:
+        p50, p95 = np.percentile(batches, [50, 95])
+        latency = {"batches": len(batches), "p50_s": float(p50), "p95_s": float(p95)}
+    stages = {k: {f: v for f, v in r.items() if f != "batches"} for k, r in records.items()}
+    return {"stages": dict(sorted(stages.items())), "score_latency": latency}

@@ -3,7 +3,7 @@
 One self-contained page (``monitoring.dashboard_page``) from what the pipeline wrote: the run
 (dvc.lock, the validation report, versions, resources), training per segment for the workspace and
 every registered version (the registry's tags, each version's committed metrics), monitoring
-(reports/monitoring.json) and forecasts with recent history per store x product, filterable by
+(reports/monitoring.json), the stages' resources (their own log) and forecasts with recent history per store x product, filterable by
 region, format and velocity.
 """
 
@@ -20,6 +20,7 @@ from forecastops.config.sections.monitor import MonitorConfig
 from forecastops.config.sections.registry import RegistryConfig
 from forecastops.config.sections.segments import SegmentsConfig
 from forecastops.errors import ForecastopsError
+from forecastops.monitoring import resources
 from forecastops.monitoring.dashboard_data import (
     forecasts_section,
     run_section,
@@ -27,7 +28,6 @@ from forecastops.monitoring.dashboard_data import (
 )
 from forecastops.monitoring.dashboard_page import render
 from forecastops.monitoring.inputs import read_features, read_forecasts
-from forecastops.monitoring.resources import recorded
 
 TITLE = "forecastops: weekly demand forecasts"
 
@@ -56,7 +56,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", default="reports/dashboard/index.html")
 
 
-@recorded("dashboard")  # wall, CPU, peak RSS -> monitor
+@resources.recorded("dashboard")  # wall, CPU, peak RSS -> monitor
 def run(args: argparse.Namespace) -> int:
     params = load_params(args.params)
     cfg = section(params, "monitor", MonitorConfig).dashboard
@@ -69,7 +69,8 @@ def run(args: argparse.Namespace) -> int:
             io.repo_root(Path.cwd()),
             section(params, "registry", RegistryConfig),
         ),
-        "monitoring": _required(args.monitoring, "run the monitor stage first"),
+        "monitoring": _required(args.monitoring, "run the monitor stage first")
+        | {"resources": resources.summary(resources.latest())},
         "forecasts": forecasts_section(forecasts, _history(Path(args.features), regions), cfg),
     }
     page = render(data, TITLE)

@@ -69,6 +69,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--log", default="monitoring/forecast_log.parquet")
     parser.add_argument("--out", default="reports/monitoring.json")
     parser.add_argument(
+        "--resources",
+        default="reports/resources.json",
+        help="the stages' last runs (not a DVC output: timings differ on every run)",
+    )
+    parser.add_argument(
         "--fail-on",
         choices=[*LEVELS, "never"],
         help="exit 3 at this alert level or worse (default: params monitor.fail_on)",
@@ -86,6 +91,7 @@ def run(args: argparse.Namespace) -> int:
     report = build(data, cfg, rules, gate, horizon, dt.date.today())
     io.write_parquet(args.log, data.log)
     io.write_json(args.out, report)
+    io.write_json(args.resources, resources.summary(data.records))
     fail_on = args.fail_on or cfg.fail_on
     s = report["summary"]
     print(
