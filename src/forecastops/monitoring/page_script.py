@@ -19,9 +19,9 @@ minmax(260px,1fr));gap:10px}.series{border:1px solid #e3e7ec;border-radius:6px;p
 SCRIPT = r"""
 const DATA = JSON.parse(document.getElementById('data').textContent);
 const $ = (sel) => document.querySelector(sel);
-const fmt = (v) => (v === null || v === undefined) ? 'n/a' : Number(v).toFixed(4);
+const fmt = (v, digits = 4) => (v === null || v === undefined) ? 'n/a' : Number(v).toFixed(digits);
 const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;'}[c]));
-const td = (v, key) => `<td${key ? ` data-key="${key}"` : ''}>${typeof v === 'number' ? fmt(v) : esc(v ?? 'n/a')}</td>`;
+const td = (v, key, digits = 4) => `<td${key ? ` data-key="${key}"` : ''}>${typeof v === 'number' ? fmt(v, digits) : esc(v ?? 'n/a')}</td>`;
 const seg = (s) => { const [region, format, velocity] = s.split('/'); return {region, format, velocity}; };
 const attrs = (s) => { const p = seg(s); return `data-region="${p.region}" data-format="${p.format}" data-velocity="${p.velocity}"`; };
 
@@ -39,7 +39,7 @@ function renderRun() {
     <div class="card">scoring latency p50 / p95<b data-key="monitoring.resources.score_latency">${res.score_latency ? fmt(res.score_latency.p50_s) + ' / ' + fmt(res.score_latency.p95_s) + ' s' : 'n/a'}</b></div></div>` +
     table(['stage', 'outputs (md5)', 'wall s', 'CPU s', 'peak MiB'], run.stages.map((s) => {
       const r = res.stages[s.stage] || {};
-      return `<tr><td>${esc(s.stage)}</td><td>${esc(Object.entries(s.outs).map(([p, h]) => p + ' ' + h).join('; ') || '-')}</td>${td(r.wall_s)}${td(r.cpu_s)}${td(r.peak_rss_mb)}</tr>`;
+      return `<tr><td>${esc(s.stage)}</td><td>${esc(Object.entries(s.outs).map(([p, h]) => p + ' ' + h).join('; ') || '-')}</td>${td(r.wall_s, '', 2)}${td(r.cpu_s, '', 2)}${td(r.peak_rss_mb, '', 0)}</tr>`;
     }));
 }
 
@@ -81,18 +81,19 @@ function renderMonitoring() {
   const weeks = {}; m.accuracy.weekly.forEach((w) => { (weeks[w.model_version] = weeks[w.model_version] || {}); (weeks[w.model_version][w.week_start] = weeks[w.model_version][w.week_start] || []).push(w); });
   const median = (a) => { const b = a.filter((v) => v !== null).sort((p, q) => p - q); return b.length ? b[Math.floor((b.length - 1) / 2)] : null; };
   const colors = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd'];
+  const legend = Object.keys(weeks).map((v, i) => `<span style="color:${colors[i % 4]}">&#9632; ${esc(v)}</span> `).join('');
   const chart = lineChart(Object.entries(weeks).flatMap(([v, byWeek], i) => [
     {name: v + ' WAPE', color: colors[i % 4], points: Object.entries(byWeek).map(([w, rows]) => [w, median(rows.map((r) => r.wape))])},
     {name: v + ' baseline WAPE', color: colors[i % 4], dash: true, points: Object.entries(byWeek).map(([w, rows]) => [w, median(rows.map((r) => r.baseline_wape))])}]), 640, 180);
   const acc = table(['segment', 'weeks', 'MAPE', 'WAPE', 'bias', 'RMSE-0', 'RMSE-all', 'baseline MAPE', 'gate'], Object.entries(m.accuracy.segments).map(([sg, b]) =>
-    `<tr class="filterable" data-segment="${sg}" ${attrs(sg)}><td>${sg}</td>${td(b.weeks)}${td(b.mape, 'mape')}${td(b.wape, 'wape')}${td(b.bias)}${td(b.rmse_0)}${td(b.rmse_all)}${td(b.baseline_mape)}<td class="${b.gate.passed ? 'pass' : 'fail'}">${esc(b.gate.reason)}</td></tr>`));
+    `<tr class="filterable" data-segment="${sg}" ${attrs(sg)}><td>${sg}</td>${td(b.weeks, '', 0)}${td(b.mape, 'mape')}${td(b.wape, 'wape')}${td(b.bias)}${td(b.rmse_0)}${td(b.rmse_all)}${td(b.baseline_mape)}<td class="${b.gate.passed ? 'pass' : 'fail'}">${esc(b.gate.reason)}</td></tr>`));
   const stale = table(['model version', 'trained on', 'age (days)', 'stale'], m.stale.models.map((r) =>
-    `<tr><td>${esc(r.model_version)}</td><td>${esc(r.trained_on ?? 'unknown')}</td>${td(r.age_days)}<td class="${r.stale ? 'fail' : 'pass'}">${r.stale ? 'stale' : 'fresh'}</td></tr>`));
+    `<tr><td>${esc(r.model_version)}</td><td>${esc(r.trained_on ?? 'unknown')}</td>${td(r.age_days, '', 0)}<td class="${r.stale ? 'fail' : 'pass'}">${r.stale ? 'stale' : 'fresh'}</td></tr>`));
   $('#monitoring').innerHTML = `<h2>Monitoring</h2><div class="cards">
     <div class="card">alerts<b data-key="monitoring.summary.alerts" class="${s.worst || ''}">${s.alerts}</b>worst: ${esc(s.worst || 'none')}</div>
     <div class="card">forecasts matched with actuals<b data-key="monitoring.accuracy.matched_rows">${m.accuracy.matched_rows}</b></div>
     <div class="card">current weeks<b>${esc(m.drift.window.current_weeks.join(' .. '))}</b>vs ${esc(m.drift.window.reference)} training weeks</div></div>
-    <h3>Alerts</h3><div class="scroll">${alerts}</div><h3>Accuracy on actuals over time</h3>${chart}<div class="scroll">${acc}</div>
+    <h3>Alerts</h3><div class="scroll">${alerts}</div><h3>Accuracy on actuals over time (median WAPE over segments; dashed: baseline)</h3>${legend}${chart}<div class="scroll">${acc}</div>
     <h3>Stale models (scoring date ${esc(m.stale.scoring_date)})</h3>${stale}<h3>Drift per feature</h3>${drift}<h3>Drift per segment</h3><div class="scroll">${segDrift}</div>`;
 }
 
