@@ -35,9 +35,11 @@ class Series:
     def joined(self, other: Series) -> Series:
         """These series, then ``other``'s (numbered after them)."""
         return Series(
-            **{f.name: np.concatenate([getattr(self, f.name), getattr(other, f.name)])
-               for f in fields(self)}
-        )  # fmt: skip
+            **{
+                f.name: np.concatenate([getattr(self, f.name), getattr(other, f.name)])
+                for f in fields(self)
+            }
+        )
 
 
 def carry_series(

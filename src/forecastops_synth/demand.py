@@ -104,9 +104,19 @@ def model_demand(
     ensure_segments(cfg, log_mu, life.active, s, stores["large"].to_numpy()[s.store])
     dispersion = _lumpier_slow_movers(cfg, dispersion, log_mu, life.active)
     drivers = Drivers(
-        log_base + log_mu[:, 0] - first_week, shape, ev_scale, slope, z_store[:, -1],
-        z_series[:, -1], p_el, p_dip, t_sens, r_eff, dispersion, return_rate,
-    )  # fmt: skip
+        log_base + log_mu[:, 0] - first_week,
+        shape,
+        ev_scale,
+        slope,
+        z_store[:, -1],
+        z_series[:, -1],
+        p_el,
+        p_dip,
+        t_sens,
+        r_eff,
+        dispersion,
+        return_rate,
+    )
     return Demand(log_mu, life.active, dispersion, return_rate, drivers)
 
 
