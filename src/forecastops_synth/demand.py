@@ -8,6 +8,7 @@ drawn in one fixed order (the RNG stream), including the return rates used later
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -17,7 +18,7 @@ import pandas as pd
 from forecastops_synth.assortment import Series
 from forecastops_synth.config import SynthConfig
 from forecastops_synth.events import Events, shock_effects
-from forecastops_synth.lifecycle import lifecycle
+from forecastops_synth.lifecycle import Lifecycle, lifecycle
 from forecastops_synth.promotions import Promotions
 from forecastops_synth.segments import ensure_segments
 from forecastops_synth.timeline import Timeline
@@ -65,15 +66,12 @@ def model_demand(
     events: Events,
     promotions: Promotions,
 ) -> Demand:
-    """Draw the series parameters and sum the log demand components (order fixed: RNG, floats)."""
-    s = series
-    n = len(s)
+    """Draw the series parameters (in a fixed order: the RNG stream) and sum the components."""
+    s, n, lat = series, len(series), cfg.latent
     log_base = _base_level(cfg, rng, stores, products, s)
     shape = _season_shape(cfg, rng, products)
-    season = seasonality(shape, tl.doy)  # product x week
     ev_scale = np.exp(rng.normal(0, cfg.product_event_sd, len(products)))
     slope = _trend_slopes(cfg, rng, s, len(stores), len(products))
-    lat = cfg.latent
     z_store = _ar1(rng, lat.store_phi, lat.store_sd, len(stores), tl.n_weeks)
     z_series = _ar1(rng, lat.series_phi, lat.series_sd, n, tl.n_weeks)
     p_el = cfg.category_values("promo_elasticity")[s.cat] * np.exp(
@@ -81,43 +79,72 @@ def model_demand(
     )
     dispersion = cfg.dispersion_median * np.exp(rng.normal(0, cfg.dispersion_log_sd, n))
     return_rate = _return_rates(cfg, rng, s)
-    p_dip = cfg.category_values("post_promo_dip")[s.cat]
-    t_sens = cfg.category_values("temp_sens")[s.cat]
-    r_eff = cfg.category_values("rain_effect")[s.cat]
-    life = lifecycle(cfg, tl, stores, products, s)
-    log_mu = (
-        log_base[:, None]
-        + season[s.prod]
-        + events.log_effect[s.region, s.cat] * ev_scale[s.prod][:, None]
-        + slope[:, None] * tl.t_years[None, :]
-        + z_store[s.store]
-        + z_series
-        + p_el[:, None] * promotions.eff[s.region, s.prod]
-        - p_dip[:, None] * promotions.post[s.region, s.prod]
-        + t_sens[:, None] * weather.wk_temp_anom[s.zip] / 10.0
-        + r_eff[:, None] * weather.wk_heavy[s.zip]
-        + shock_effects(cfg, tl)[s.cat]
-        + life.log_ramp
-        + life.log_fade
+    effects = (
+        cfg.category_values(k)[s.cat] for k in ("post_promo_dip", "temp_sens", "rain_effect")
     )
-    first_week = log_mu[:, 0].copy()
-    ensure_segments(cfg, log_mu, life.active, s, stores["large"].to_numpy()[s.store])
-    dispersion = _lumpier_slow_movers(cfg, dispersion, log_mu, life.active)
-    drivers = Drivers(
-        log_base + log_mu[:, 0] - first_week,
+    d = Drivers(
+        log_base,
         shape,
         ev_scale,
         slope,
         z_store[:, -1],
         z_series[:, -1],
         p_el,
-        p_dip,
-        t_sens,
-        r_eff,
+        *effects,
         dispersion,
         return_rate,
     )
-    return Demand(log_mu, life.active, dispersion, return_rate, drivers)
+    life = lifecycle(cfg, tl, stores, products, s)
+    promo = (promotions.eff, promotions.post)
+    log_mu = log_demand(
+        d,
+        tl,
+        s,
+        (z_store, z_series),
+        weather,
+        events.log_effect,
+        promo,
+        shock_effects(cfg, tl),
+        life,
+    )
+    first_week = log_mu[:, 0].copy()
+    ensure_segments(cfg, log_mu, life.active, s, stores["large"].to_numpy()[s.store])
+    dispersion = _lumpier_slow_movers(cfg, dispersion, log_mu, life.active)
+    d = dataclasses.replace(d, level=log_base + log_mu[:, 0] - first_week, dispersion=dispersion)
+    return Demand(log_mu, life.active, dispersion, return_rate, d)
+
+
+def log_demand(
+    d: Drivers,
+    tl: Timeline,
+    s: Series,
+    z: tuple[np.ndarray, np.ndarray],
+    weather: Weather,
+    event_effect: np.ndarray,
+    promo: tuple[np.ndarray, np.ndarray],
+    shocks: np.ndarray,
+    life: Lifecycle,
+) -> np.ndarray:
+    """Expected log units per series x week of ``tl``: base level + seasonality + events + trend
+    + AR(1) drift (``z``: store and series paths) + promotion lift - post-promotion dip + weather
+    + shocks + lifecycle ramps. History and extensions (``forecastops_synth.extend``) both sum here."""
+    z_store, z_series = z
+    eff, post = promo
+    return (
+        d.level[:, None]
+        + seasonality(d.season, tl.doy)[s.prod]
+        + event_effect[s.region, s.cat] * d.ev_scale[s.prod][:, None]
+        + d.slope[:, None] * tl.t_years[None, :]
+        + z_store[s.store]
+        + z_series
+        + d.promo[:, None] * eff[s.region, s.prod]
+        - d.dip[:, None] * post[s.region, s.prod]
+        + d.temp[:, None] * weather.wk_temp_anom[s.zip] / 10.0
+        + d.rain[:, None] * weather.wk_heavy[s.zip]
+        + shocks[s.cat]
+        + life.log_ramp
+        + life.log_fade
+    )
 
 
 def _lumpier_slow_movers(

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from forecastops_synth.config import SynthConfig
-from forecastops_synth.demand import Demand, continue_ar1, seasonality
+from forecastops_synth.demand import Demand, continue_ar1, log_demand
 from forecastops_synth.events import make_events, shock_effects
 from forecastops_synth.injected import inject_demand, inject_feed, inject_weather
 from forecastops_synth.lifecycle import lifecycle
@@ -41,26 +41,13 @@ def window_log_mu(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Expected log units of every series over the window's weeks, and whether it sells."""
     s, d, lat = world.series, world.drivers, cfg.latent
-    eff, post = window_promotions(world.promotions, world.products, cfg.region_ids(), tl)
-    events = make_events(cfg, tl).log_effect
+    promo = window_promotions(world.promotions, world.products, cfg.region_ids(), tl)
     life = lifecycle(cfg, tl, world.stores, world.products, s)
     z_store = continue_ar1(rng, lat.store_phi, lat.store_sd, d.z_store, tl.n_weeks)
     z_series = continue_ar1(rng, lat.series_phi, lat.series_sd, d.z_series, tl.n_weeks)
-    log_mu = (
-        d.level[:, None]
-        + seasonality(d.season, tl.doy)[s.prod]
-        + events[s.region, s.cat] * d.ev_scale[s.prod][:, None]
-        + d.slope[:, None] * tl.t_years[None, :]
-        + z_store[s.store]
-        + z_series
-        + d.promo[:, None] * eff[s.region, s.prod]
-        - d.dip[:, None] * post[s.region, s.prod]
-        + d.temp[:, None] * wx.wk_temp_anom[s.zip] / 10.0
-        + d.rain[:, None] * wx.wk_heavy[s.zip]
-        + shock_effects(cfg, tl)[s.cat]
-        + life.log_ramp
-        + life.log_fade
-    )
+    events = make_events(cfg, tl).log_effect
+    z = (z_store, z_series)
+    log_mu = log_demand(d, tl, s, z, wx, events, promo, shock_effects(cfg, tl), life)
     return log_mu, life.active
 
 
