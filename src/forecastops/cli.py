@@ -24,6 +24,18 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "train": ("forecastops.stages.train", "fit one region's segment ensembles and baselines"),
     "evaluate": ("forecastops.stages.evaluate", "metrics, pass/fail per segment, plots"),
     "score": ("forecastops.stages.score", "batch forecasts for the next horizon"),
+    "monitor": (
+        "forecastops.stages.monitor",
+        "drift, data quality, accuracy on actuals, stale models -> alerts",
+    ),
+    "dashboard": (
+        "forecastops.stages.dashboard",
+        "self-contained offline dashboard: run, training, monitoring, forecasts",
+    ),
+    "alerts": (
+        "forecastops.monitoring.cli",
+        "act on monitoring alerts: check, CML summary, webhook, retrain dispatch",
+    ),
     "repro": (
         "forecastops.gitops.repro",
         "dvc repro; a failed run leaves *.dvc pointers as they were",

@@ -23,13 +23,15 @@ from forecastops.errors import ForecastopsError
 SCRATCH = Path(".forecastops/tmp")  # relative to the repository root
 
 
+def repo_root(start: Path) -> Path:
+    """The nearest folder at or above ``start`` with a dvc.yaml (else ``start`` itself)."""
+    start = start.resolve()
+    return next((f for f in (start, *start.parents) if (f / "dvc.yaml").is_file()), start)
+
+
 def scratch_root(target: Path) -> Path:
     """``.forecastops/tmp`` of the repository holding ``target`` (else beside it)."""
-    start = target.resolve().parent
-    for folder in (start, *start.parents):
-        if (folder / "dvc.yaml").is_file():
-            return folder / SCRATCH
-    return start / SCRATCH
+    return repo_root(target.resolve().parent) / SCRATCH
 
 
 def _alive(pid: int) -> bool:

@@ -5,7 +5,7 @@ Large stores carry more of the catalog, and popular products are carried almost 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 import pandas as pd
@@ -27,6 +27,19 @@ class Series:
 
     def __len__(self) -> int:
         return len(self.store)
+
+    def subset(self, idx: np.ndarray) -> Series:
+        """The series at positions ``idx``."""
+        return Series(**{f.name: getattr(self, f.name)[idx] for f in fields(self)})
+
+    def joined(self, other: Series) -> Series:
+        """These series, then ``other``'s (numbered after them)."""
+        return Series(
+            **{
+                f.name: np.concatenate([getattr(self, f.name), getattr(other, f.name)])
+                for f in fields(self)
+            }
+        )
 
 
 def carry_series(

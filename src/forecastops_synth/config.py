@@ -139,6 +139,23 @@ class Rates(_Strict):
     weather_missing_cell: float = Field(ge=0, le=0.1)
 
 
+class DriftSpec(_Strict):
+    """A change injected into the new weeks of an extension (``extend_weeks``), from its week
+    ``from_week`` (0 = the first new week) up to ``to_week`` (exclusive; null = the last)."""
+
+    kind: Literal["demand_shift", "weather_anomaly", "feed_outage", "new_products"]
+    region: str | None = None  # demand_shift, weather_anomaly, feed_outage: the region hit
+    from_week: int = Field(default=0, ge=0)
+    to_week: int | None = Field(default=None, ge=1)
+    factor: float = Field(default=1.0, gt=0)  # demand_shift: demand multiplied by this
+    delta_f: float = 0.0  # weather_anomaly: deg F added to every day's high and low
+    category: str | None = None  # new_products: the category the family joins
+    count: int = Field(default=0, ge=0)  # new_products: how many
+
+    def weeks(self, n_weeks: int) -> slice:
+        return slice(self.from_week, n_weeks if self.to_week is None else self.to_week)
+
+
 class SynthConfig(_Strict):
     """The whole generator config (the `synth` section composed by conf/generate.yaml)."""
 
@@ -180,6 +197,8 @@ class SynthConfig(_Strict):
     categories: dict[str, CategorySpec] = Field(min_length=1)
     events: list[EventSpec] = Field(default_factory=list)
     shocks: list[ShockSpec] = Field(default_factory=list)
+    extend_weeks: int = Field(ge=0)  # weeks generated after end_week (earlier weeks unchanged)
+    drift: list[DriftSpec]  # injected into the extension's weeks (conf/synth/drift)
 
     @model_validator(mode="after")
     def _consistent(self) -> SynthConfig:
@@ -201,11 +220,31 @@ class SynthConfig(_Strict):
             bad |= {s for s in ev.scope if s != "ALL" and s not in self.regions}
             if bad:
                 raise ValueError(f"event {ev.name!r}: unknown categories/regions {sorted(bad)}")
+        self._check_extension()
         for sh in self.shocks:
             bad = (set(sh.lifts) | set(sh.after_lifts)) - set(self.categories)
             if bad:
                 raise ValueError(f"shock {sh.name!r}: unknown categories {sorted(bad)}")
         return self
+
+    def _check_extension(self) -> None:
+        if self.extend_weeks > self.future_weeks:
+            raise ValueError(
+                f"extend_weeks {self.extend_weeks} > future_weeks {self.future_weeks}: the new "
+                "weeks are the planned future (events, promotions); extend at most that far"
+            )
+        if self.drift and not self.extend_weeks:
+            raise ValueError("drift is injected into new weeks: set extend_weeks > 0")
+        for d in self.drift:
+            need = "category" if d.kind == "new_products" else "region"
+            if getattr(d, need) is None:
+                raise ValueError(f"drift {d.kind}: needs '{need}'")
+            if d.region is not None and d.region not in self.region_ids():
+                raise ValueError(f"drift {d.kind}: region {d.region!r} is not generated")
+            if d.category is not None and d.category not in self.categories:
+                raise ValueError(f"drift {d.kind}: unknown category {d.category!r}")
+            if d.from_week >= self.extend_weeks:
+                raise ValueError(f"drift {d.kind}: from_week {d.from_week} >= extend_weeks")
 
     def region_ids(self) -> list[str]:
         """The generated regions, in the order that indexes every per-region array."""

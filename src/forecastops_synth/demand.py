@@ -8,6 +8,7 @@ drawn in one fixed order (the RNG stream), including the return rates used later
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -17,11 +18,30 @@ import pandas as pd
 from forecastops_synth.assortment import Series
 from forecastops_synth.config import SynthConfig
 from forecastops_synth.events import Events, shock_effects
-from forecastops_synth.lifecycle import lifecycle
+from forecastops_synth.lifecycle import Lifecycle, lifecycle
 from forecastops_synth.promotions import Promotions
 from forecastops_synth.segments import ensure_segments
 from forecastops_synth.timeline import Timeline
 from forecastops_synth.weather import Weather
+
+
+@dataclass(frozen=True)
+class Drivers:
+    """The drawn parameters behind ``log_mu``, kept so that later weeks continue the same series
+    (``forecastops_synth.extend``): per series unless noted."""
+
+    level: np.ndarray  # base log level, including the shift ensure_segments gave the series
+    season: tuple[np.ndarray, np.ndarray, np.ndarray]  # per product: amplitude, 2nd, peak day
+    ev_scale: np.ndarray  # per product: scale of the event lifts
+    slope: np.ndarray  # log growth per year
+    z_store: np.ndarray  # per store: the traffic AR(1) state in the last week
+    z_series: np.ndarray  # the series-level AR(1) state in the last week
+    promo: np.ndarray  # promotion elasticity
+    dip: np.ndarray  # post-promotion dip
+    temp: np.ndarray  # temperature sensitivity (per 10 deg F of anomaly)
+    rain: np.ndarray  # effect per heavy-rain day
+    dispersion: np.ndarray  # negative binomial size k (slow movers already lumpier)
+    return_rate: np.ndarray  # expected returned / shipped units
 
 
 @dataclass(frozen=True)
@@ -32,6 +52,7 @@ class Demand:
     active: np.ndarray  # series x week: the store and product sell this week
     dispersion: np.ndarray  # negative binomial size k per series
     return_rate: np.ndarray  # expected returned / shipped units per series
+    drivers: Drivers | None = None  # None for weeks that continue a history
 
 
 def model_demand(
@@ -45,14 +66,12 @@ def model_demand(
     events: Events,
     promotions: Promotions,
 ) -> Demand:
-    """Draw the series parameters and sum the log demand components (order fixed: RNG, floats)."""
-    s = series
-    n = len(s)
+    """Draw the series parameters (in a fixed order: the RNG stream) and sum the components."""
+    s, n, lat = series, len(series), cfg.latent
     log_base = _base_level(cfg, rng, stores, products, s)
-    season = _seasonality(cfg, rng, tl, products)  # product x week
+    shape = _season_shape(cfg, rng, products)
     ev_scale = np.exp(rng.normal(0, cfg.product_event_sd, len(products)))
     slope = _trend_slopes(cfg, rng, s, len(stores), len(products))
-    lat = cfg.latent
     z_store = _ar1(rng, lat.store_phi, lat.store_sd, len(stores), tl.n_weeks)
     z_series = _ar1(rng, lat.series_phi, lat.series_sd, n, tl.n_weeks)
     p_el = cfg.category_values("promo_elasticity")[s.cat] * np.exp(
@@ -60,31 +79,71 @@ def model_demand(
     )
     dispersion = cfg.dispersion_median * np.exp(rng.normal(0, cfg.dispersion_log_sd, n))
     return_rate = _return_rates(cfg, rng, s)
-    p_dip = cfg.category_values("post_promo_dip")[s.cat]
-    t_sens = cfg.category_values("temp_sens")[s.cat]
-    r_eff = cfg.category_values("rain_effect")[s.cat]
+    effects = (
+        cfg.category_values(k)[s.cat] for k in ("post_promo_dip", "temp_sens", "rain_effect")
+    )
+    d = Drivers(
+        log_base,
+        shape,
+        ev_scale,
+        slope,
+        z_store[:, -1],
+        z_series[:, -1],
+        p_el,
+        *effects,
+        dispersion,
+        return_rate,
+    )
     life = lifecycle(cfg, tl, stores, products, s)
-    log_mu = (
-        log_base[:, None]
-        + season[s.prod]
-        + events.log_effect[s.region, s.cat] * ev_scale[s.prod][:, None]
-        + slope[:, None] * tl.t_years[None, :]
+    promo = (promotions.eff, promotions.post)
+    log_mu = log_demand(
+        d,
+        tl,
+        s,
+        (z_store, z_series),
+        weather,
+        events.log_effect,
+        promo,
+        shock_effects(cfg, tl),
+        life,
+    )
+    first_week = log_mu[:, 0].copy()
+    ensure_segments(cfg, log_mu, life.active, s, stores["large"].to_numpy()[s.store])
+    dispersion = _lumpier_slow_movers(cfg, dispersion, log_mu, life.active)
+    d = dataclasses.replace(d, level=log_base + log_mu[:, 0] - first_week, dispersion=dispersion)
+    return Demand(log_mu, life.active, dispersion, return_rate, d)
+
+
+def log_demand(
+    d: Drivers,
+    tl: Timeline,
+    s: Series,
+    z: tuple[np.ndarray, np.ndarray],
+    weather: Weather,
+    event_effect: np.ndarray,
+    promo: tuple[np.ndarray, np.ndarray],
+    shocks: np.ndarray,
+    life: Lifecycle,
+) -> np.ndarray:
+    """Expected log units per series x week of ``tl``: base level + seasonality + events + trend
+    + AR(1) drift (``z``: store and series paths) + promotion lift - post-promotion dip + weather
+    + shocks + lifecycle ramps. History and extensions (``forecastops_synth.extend``) both sum here."""
+    z_store, z_series = z
+    eff, post = promo
+    return (
+        d.level[:, None]
+        + seasonality(d.season, tl.doy)[s.prod]
+        + event_effect[s.region, s.cat] * d.ev_scale[s.prod][:, None]
+        + d.slope[:, None] * tl.t_years[None, :]
         + z_store[s.store]
         + z_series
-        + p_el[:, None] * promotions.eff[s.region, s.prod]
-        - p_dip[:, None] * promotions.post[s.region, s.prod]
-        + t_sens[:, None] * weather.wk_temp_anom[s.zip] / 10.0
-        + r_eff[:, None] * weather.wk_heavy[s.zip]
-        + shock_effects(cfg, tl)[s.cat]
+        + d.promo[:, None] * eff[s.region, s.prod]
+        - d.dip[:, None] * post[s.region, s.prod]
+        + d.temp[:, None] * weather.wk_temp_anom[s.zip] / 10.0
+        + d.rain[:, None] * weather.wk_heavy[s.zip]
+        + shocks[s.cat]
         + life.log_ramp
         + life.log_fade
-    )
-    ensure_segments(cfg, log_mu, life.active, s, stores["large"].to_numpy()[s.store])
-    return Demand(
-        log_mu=log_mu,
-        active=life.active,
-        dispersion=_lumpier_slow_movers(cfg, dispersion, log_mu, life.active),
-        return_rate=return_rate,
     )
 
 
@@ -126,15 +185,21 @@ def _base_level(
     )
 
 
-def _seasonality(
-    cfg: SynthConfig, rng: np.random.Generator, tl: Timeline, products: pd.DataFrame
-) -> np.ndarray:
-    """Yearly log seasonality per product x week: its category's shape, jittered per product."""
+def _season_shape(
+    cfg: SynthConfig, rng: np.random.Generator, products: pd.DataFrame
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each product's yearly shape: its category's, jittered per product."""
     cat_idx = products["cat_idx"]
     amp = cfg.category_values("season_amp")[cat_idx] * np.exp(rng.normal(0, 0.2, len(products)))
     amp2 = cfg.category_values("season_amp2")[cat_idx]
     peak = cfg.category_values("peak_doy")[cat_idx] + rng.normal(0, 8, len(products))
-    ang = 2 * np.pi * (tl.doy[None, :] - peak[:, None]) / 365.25
+    return amp, amp2, peak
+
+
+def seasonality(shape: tuple[np.ndarray, np.ndarray, np.ndarray], doy: np.ndarray) -> np.ndarray:
+    """Yearly log seasonality per product x week (``doy``: each week's Thursday)."""
+    amp, amp2, peak = shape
+    ang = 2 * np.pi * (doy[None, :] - peak[:, None]) / 365.25
     return amp[:, None] * np.cos(ang) + amp2[:, None] * np.cos(2 * ang)
 
 
@@ -153,9 +218,21 @@ def _trend_slopes(
 def _ar1(rng: np.random.Generator, phi: float, sd: float, n: int, n_weeks: int) -> np.ndarray:
     """`n` stationary AR(1) paths over the weeks with persistence `phi` and marginal sd `sd`."""
     eps = rng.normal(0, sd * math.sqrt(1 - phi**2), (n, n_weeks))
+    return _recur(rng.normal(0, sd, n), phi, eps)
+
+
+def continue_ar1(
+    rng: np.random.Generator, phi: float, sd: float, last: np.ndarray, n_weeks: int
+) -> np.ndarray:
+    """The weeks after an AR(1) path whose last state is `last` (same persistence and noise)."""
+    eps = rng.normal(0, sd * math.sqrt(1 - phi**2), (len(last), n_weeks))
+    return _recur(phi * last + eps[:, 0], phi, eps)
+
+
+def _recur(first: np.ndarray, phi: float, eps: np.ndarray) -> np.ndarray:
     z = np.empty_like(eps)
-    z[:, 0] = rng.normal(0, sd, n)
-    for t in range(1, n_weeks):
+    z[:, 0] = first
+    for t in range(1, eps.shape[1]):
         z[:, t] = phi * z[:, t - 1] + eps[:, t]
     return z
 

@@ -9,6 +9,7 @@ from forecastops import io
 from forecastops.config.compose import compose_raw
 from forecastops.config.load import section
 from forecastops_synth.config import SynthConfig
+from forecastops_synth.extend import extend
 from forecastops_synth.world import build
 from forecastops_synth.write import write_world
 
@@ -18,6 +19,8 @@ REPORTED = ("shipments", "returns", "weather_observed", "weather_forecast", "eve
 def generate(cfg: SynthConfig, out_dir: str | Path) -> dict[str, int]:
     """Write the raw sources of `cfg` to `out_dir` atomically; returns row counts."""
     world = build(cfg)
+    if cfg.extend_weeks:  # new weeks after end_week; the history above is unchanged
+        world = extend(cfg, world)
     with io.atomic_path(out_dir) as tmp:
         counts = write_world(world, tmp)
     counts["weeks"] = world.timeline.n_weeks
@@ -45,10 +48,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     cfg = load_config(args.overrides, args.conf)
     counts = generate(cfg, args.out)
+    extended = f" + {cfg.extend_weeks} new weeks" if cfg.extend_weeks else ""
+    if cfg.drift:
+        extended += f", drift: {', '.join(d.kind for d in cfg.drift)}"
     print(
         f"wrote {args.out}: {counts['stores']} stores in {len(cfg.region_ids())} regions, "
         f"{counts['products']} products, {counts['weeks']} weeks "
-        f"({cfg.start_week} .. {cfg.end_week}), {counts['series']} store x product series"
+        f"({cfg.start_week} .. {cfg.end_week}{extended}), {counts['series']} store x product series"
     )
     for key in REPORTED:
         print(f"  {key:<17} {counts[key]:>10,} rows")

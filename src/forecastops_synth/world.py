@@ -13,7 +13,7 @@ import pandas as pd
 
 from forecastops_synth.assortment import Series, carry_series
 from forecastops_synth.config import SynthConfig
-from forecastops_synth.demand import model_demand
+from forecastops_synth.demand import Drivers, model_demand
 from forecastops_synth.events import make_events
 from forecastops_synth.products import make_products
 from forecastops_synth.promotions import make_promotions
@@ -38,6 +38,7 @@ class World:
     series: Series
     shipments: pd.DataFrame  # reported rows: s (series), w (week), qty
     returns: pd.DataFrame
+    drivers: Drivers | None = None  # what later weeks continue (forecastops_synth.extend)
 
 
 def build(cfg: SynthConfig) -> World:
@@ -64,4 +65,5 @@ def build(cfg: SynthConfig) -> World:
         series=series,
         shipments=shipments.rows,
         returns=returns,
+        drivers=demand.drivers,
     )

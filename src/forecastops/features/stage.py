@@ -21,6 +21,7 @@ from forecastops.errors import ForecastopsError
 from forecastops.features.build import build_features
 from forecastops.features.inputs import fill_empty, missing_columns
 from forecastops.features.velocity import velocity_cut
+from forecastops.monitoring.resources import recorded
 
 
 def featurize(
@@ -73,6 +74,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+@recorded("featurize")  # wall, CPU, peak RSS -> monitor
 def run(args: argparse.Namespace) -> int:
     params = load_params(args.params)
     cfg = section(params, "features", FeaturesConfig)

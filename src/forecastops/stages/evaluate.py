@@ -1,10 +1,9 @@
 """Stage ``evaluate``: test-week accuracy per segment and overall -> reports/metrics.json and plots.
 
-The headline is MAPE against the historical-average baseline (mape_reduction = 1 - mape /
-baseline_mape), as in the reference case; WAPE, bias, MASE, each component and the naive "last known
-week" reference sit beside it so a few tiny actuals cannot hide a bad model; the quantile forecasts
-get pinball loss and interval coverage. Each segment's verdict is ``quality.gate.judge`` with the
-rule of its class (``evaluate.gate``).
+The metrics of each block are ``quality.blocks.score_block`` (shared with ``monitor``): MAPE against
+the historical-average baseline as in the reference case, with WAPE, bias, MASE, each component and
+the naive "last known week" reference beside it so a few tiny actuals cannot hide a bad model. Each
+segment's verdict is ``quality.gate.judge`` with the rule of its class (``evaluate.gate``).
 """
 
 from __future__ import annotations
@@ -21,42 +20,12 @@ from forecastops.config.sections.evaluate import EvaluateConfig
 from forecastops.config.sections.segments import SegmentsConfig
 from forecastops.errors import ForecastopsError
 from forecastops.experiments import live
-from forecastops.quality import metrics
+from forecastops.monitoring.resources import recorded
+from forecastops.quality.blocks import score_block
 from forecastops.quality.gate import Verdict, by_class, judge
-from forecastops.quality.intervals import quantile_columns, quantile_summary
 from forecastops.quality.plots import plot_segments, weekly_totals
 
-COMPARED = ("baseline", "naive", "lasso", "nn")  # each reported beside the ensemble
 EPS = 1e-12  # a tie with the best component counts as "no worse"
-
-
-def _reduction(model: float | None, reference: float | None) -> float | None:
-    if model is None or not reference:
-        return None
-    return 1 - model / reference
-
-
-def score_block(frame: pd.DataFrame) -> dict:
-    """All metrics for one set of test rows (a segment, or everything)."""
-    actual = frame["actual"]
-    scale = frame["mase_scale"]
-    out = metrics.summary(actual, frame["ensemble"])
-    out["mase"] = metrics.mase(actual, frame["ensemble"], scale)
-    for name in COMPARED:
-        ref = metrics.summary(actual, frame[name])
-        out.update({f"{name}_{k}": ref[k] for k in ("mape", "wape", "bias", "rmse_0", "rmse_all")})
-        out[f"{name}_mase"] = metrics.mase(actual, frame[name], scale)
-    quantiles = quantile_columns(frame)
-    out.update(quantile_summary(actual, {lv: frame[col] for lv, col in quantiles.items()}))
-    out["mape_reduction"] = _reduction(out["mape"], out["baseline_mape"])
-    out["mape_reduction_vs_naive"] = _reduction(out["mape"], out["naive_mape"])
-    out["wape_reduction"] = _reduction(out["wape"], out["baseline_wape"])
-    out["beats_baseline_mape"] = (
-        out["mape"] is not None
-        and out["baseline_mape"] is not None
-        and out["mape"] < out["baseline_mape"]
-    )
-    return out
 
 
 def _segment_block(key: str, rows: pd.DataFrame, cfg: EvaluateConfig) -> tuple[dict, Verdict]:
@@ -129,6 +98,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--live", default=None, help="DVCLive metrics dir (default: none)")
 
 
+@recorded("evaluate")  # wall, CPU, peak RSS -> monitor
 def run(args: argparse.Namespace) -> int:
     params = load_params(args.params)
     segments = section(params, "segments", SegmentsConfig)

@@ -25,6 +25,7 @@ from forecastops.errors import ForecastopsError
 from forecastops.modeling.ensemble import predict_segment, segment_dir
 from forecastops.modeling.integrity import verify_models
 from forecastops.modeling.rows import usable
+from forecastops.monitoring.resources import batch, recorded
 from forecastops.quality.intervals import quantile_columns
 
 
@@ -56,7 +57,8 @@ def score_region(features: pd.DataFrame, models_dir: Path) -> tuple[pd.DataFrame
         model_dir = segment_dir(models_dir, segment)
         if not (model_dir / "meta.json").is_file():
             raise ForecastopsError(f"{model_dir}: no trained model for segment {segment}")
-        frames.append(predict_segment(model_dir, rows))
+        with batch(len(rows)):  # scoring latency per row batch -> monitor
+            frames.append(predict_segment(model_dir, rows))
     out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     return out, len(future) - len(scorable)
 
@@ -121,6 +123,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+@recorded("score")  # wall, CPU, peak RSS -> monitor
 def run(args: argparse.Namespace) -> int:
     params = load_params(args.params)
     models_dir = Path(args.models)

@@ -26,6 +26,7 @@ from forecastops.modeling.components import Components, fit_components
 from forecastops.modeling.ensemble import segment_dir
 from forecastops.modeling.fit import finish_segment
 from forecastops.modeling.shared import SHARED_DIR, fit_shared_nn
+from forecastops.monitoring.resources import recorded
 from forecastops.provenance import runtime_versions
 
 
@@ -106,6 +107,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--live", default=None, help="DVCLive metrics dir (default: none)")
 
 
+@recorded("train", key="region")  # wall, CPU, peak RSS -> monitor
 def run(args: argparse.Namespace) -> int:
     params = load_params(args.params)
     segments = section(params, "segments", SegmentsConfig)

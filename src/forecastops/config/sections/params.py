@@ -10,6 +10,7 @@ from forecastops.config.sections.env import EnvConfig
 from forecastops.config.sections.evaluate import EvaluateConfig
 from forecastops.config.sections.features import FeaturesConfig
 from forecastops.config.sections.model import ModelConfig
+from forecastops.config.sections.monitor import MonitorConfig
 from forecastops.config.sections.registry import RegistryConfig
 from forecastops.config.sections.report import ReportConfig
 from forecastops.config.sections.score import ScoreConfig
@@ -26,6 +27,7 @@ class Params(Section):
     model: ModelConfig
     train: TrainConfig
     registry: RegistryConfig
+    monitor: MonitorConfig
     data: DataConfig
     env: EnvConfig
     evaluate: EvaluateConfig

@@ -26,3 +26,4 @@ class RegistryConfig(Section):
     metrics: str  # read at a version's commit (release regression)
     release_env: str  # the conf/env the release gate is composed with (release validate, check-ref)
     release_status: ReleaseStatus
+    model_cards: str  # folder of the model card written at registration (<version>.md)

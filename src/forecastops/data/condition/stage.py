@@ -31,6 +31,7 @@ from forecastops.data.condition.weeks import week_start
 from forecastops.data.manifest import Manifest, write_table
 from forecastops.data.table import standard_columns
 from forecastops.errors import ForecastopsError
+from forecastops.monitoring.resources import recorded
 
 
 def condition(
@@ -108,6 +109,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", default="artifacts/conditioned.parquet", help="output parquet")
 
 
+@recorded("condition")  # wall, CPU, peak RSS -> monitor
 def run(args: argparse.Namespace) -> int:
     params = load_params(args.params)
     cfg = section(params, "data", DataConfig, source=str(args.params))

@@ -29,6 +29,7 @@ from forecastops.data.validate.rules import RULES, check_rule_columns
 from forecastops.data.validate.schema import schema_violations
 from forecastops.data.validate.source_rules import SOURCE_RULES, SourceFacts
 from forecastops.errors import ForecastopsError
+from forecastops.monitoring.resources import recorded
 
 
 def _schema_check(df: pd.DataFrame, rule: Rule) -> Check:
@@ -104,6 +105,7 @@ def _read_table(path: Path) -> pd.DataFrame:
         raise ForecastopsError(f"{path}: cannot read parquet: {exc}") from exc
 
 
+@recorded("validate")  # wall, CPU, peak RSS -> monitor
 def run(args: argparse.Namespace) -> int:
     params = load_params(args.params)
     cfg = section(params, "validation", ValidationConfig, source=str(args.params))

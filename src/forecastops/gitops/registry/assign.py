@@ -14,6 +14,7 @@ from gto import api
 
 from forecastops.config.sections.registry import RegistryConfig
 from forecastops.errors import ForecastopsError
+from forecastops.gitops.registry.card import write_card
 from forecastops.gitops.registry.git import fetch_tags, git, push_tag
 from forecastops.gitops.registry.holder import active_assignment, rollback_target
 from forecastops.gitops.registry.tags import (
@@ -57,6 +58,7 @@ def register(
     named = normalise(version) if version else None
     event = call_gto(api.register, repo, artifact, commit, version=named, message=message)
     print(f"registered {event.tag} at {commit[:10]}")
+    write_card(repo, settings, event.version, commit)  # reports/model_cards/<version>.md
     if push:
         push_tag(event.tag, settings.remote, repo)
     return event.version

@@ -1,0 +1,57 @@
+"""Reading what the pipeline wrote, for the monitor and the dashboard alike: a clear error naming
+the file (and column, and row) instead of a traceback, before anything is written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from forecastops.errors import ForecastopsError
+
+# What `score` writes and the forecast log keeps (quantiles: whatever p-columns are there)
+FORECAST_COLUMNS = ["segment", "store_id", "product_id", "week_start", "forecast", "lasso", "nn"]
+FORECAST_COLUMNS += ["model_version", "data_version"]
+
+
+def read_table(path: Path, what: str, **kwargs) -> pd.DataFrame:
+    """A CSV (ids as text) or parquet file; ``what`` says how to make it when it is missing."""
+    if not path.is_file():
+        raise ForecastopsError(f"{path}: not found; {what}")
+    try:
+        if path.suffix == ".csv":
+            return pd.read_csv(path, dtype={"store_id": str, "product_id": str}, **kwargs)
+        return pd.read_parquet(path, **kwargs)
+    except (OSError, ValueError) as exc:
+        raise ForecastopsError(f"{path}: cannot read: {exc}") from exc
+
+
+def read_forecasts(path: Path, what: str) -> pd.DataFrame:
+    """Forecast rows as ``score`` writes them; a missing column or a bad value names the row."""
+    frame = read_table(path, what)
+    missing = [c for c in FORECAST_COLUMNS if c not in frame.columns]
+    if missing:
+        raise ForecastopsError(f"{path}: no column(s) {missing}: not forecasts written by score")
+    week = pd.to_datetime(frame["week_start"], errors="coerce")
+    value = pd.to_numeric(frame["forecast"], errors="coerce")
+    for column, parsed in (("week_start", week), ("forecast", value)):
+        if parsed.isna().any():
+            row = int(parsed.isna().to_numpy().argmax())
+            raise ForecastopsError(
+                f"{path}: data row {row + 1}: column {column}: {frame[column].iloc[row]!r} "
+                "is not a valid value"
+            )
+    return frame.assign(week_start=week, forecast=value)
+
+
+def read_features(folder: Path, regions: list[str], columns: list[str], why: str) -> pd.DataFrame:
+    """``columns`` of every region's features; a missing column is named with ``why`` needs it."""
+    frames = []
+    for region in regions:
+        path = folder / f"{region}.parquet"
+        frame = read_table(path, "run the featurize stage first")
+        missing = sorted(set(columns) - set(frame.columns))
+        if missing:
+            raise ForecastopsError(f"{path}: no column(s) {missing} ({why})")
+        frames.append(frame[columns])
+    return pd.concat(frames, ignore_index=True)

@@ -1,0 +1,106 @@
+"""Stage ``monitor``: watch the models once they score -> reports/monitoring.json.
+
+It compares the latest ``monitor.current_weeks`` history weeks with the training window (drift per
+feature and per segment), runs the validation rules again on those weeks (quality), archives the
+latest forecasts in the forecast log (a persistent DVC output) and matches every logged forecast
+with the actual that has arrived since (accuracy), flags models trained too long before the
+scoring date (stale) and reports what each stage's last run cost (resources). The report carries
+one ``alerts`` list; an alert at ``monitor.fail_on`` or worse exits 3 once everything is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+
+from forecastops import io
+from forecastops.config.load import load_params, section
+from forecastops.config.sections.evaluate import EvaluateConfig
+from forecastops.config.sections.monitor import LEVELS, MonitorConfig
+from forecastops.config.sections.segments import SegmentsConfig
+from forecastops.config.sections.train import TrainConfig
+from forecastops.config.sections.validation import ValidationConfig
+from forecastops.monitoring import accuracy, resources
+from forecastops.monitoring.alerts import reaching
+from forecastops.monitoring.inputs import read_features, read_forecasts, read_table
+from forecastops.monitoring.report import Inputs, build
+
+ALERTED = 3  # exit status when alerts reach the configured level (2: an error)
+
+
+def _features(folder: Path, regions: list[str], cfg: MonitorConfig, horizon: int) -> pd.DataFrame:
+    drift = cfg.drift
+    wanted = ["segment", "store_id", "product_id", "week_start", "split", "week_of_year", "target"]
+    wanted += [f"lag_{horizon}", *drift.numeric, *drift.categorical, *drift.per_segment]
+    return read_features(
+        folder, regions, list(dict.fromkeys(wanted)), "named in params.yaml monitor.drift"
+    )
+
+
+def _inputs(args: argparse.Namespace, params: dict, cfg: MonitorConfig, horizon: int) -> Inputs:
+    regions = list(section(params, "segments", SegmentsConfig).regions)
+    features = _features(Path(args.features), regions, cfg, horizon)
+    history = features.loc[features["split"] != "future", "week_start"]
+    first = sorted(history.unique())[-cfg.current_weeks]
+    table = read_table(Path(args.table), "run the condition stage first")
+    forecasts = read_forecasts(Path(args.forecasts), "run the score stage first")
+    log_path = Path(args.log)
+    log = read_forecasts(log_path, "") if log_path.is_file() else None
+    return Inputs(
+        features=features,
+        table=table[table["week_start"] >= first].reset_index(drop=True),
+        log=accuracy.archive(log, forecasts),
+        forecasts=forecasts,
+        tested=(io.read_json(args.metrics) or {}).get("segments", {}),
+        records=resources.latest(),
+        repo=io.repo_root(Path.cwd()),
+    )
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--params", default="params.yaml")
+    parser.add_argument("--table", default="artifacts/conditioned.parquet")
+    parser.add_argument("--features", default="artifacts/features")
+    parser.add_argument("--forecasts", default="outputs/forecasts.csv")
+    parser.add_argument("--metrics", default="reports/metrics.json")
+    parser.add_argument("--log", default="monitoring/forecast_log.parquet")
+    parser.add_argument("--out", default="reports/monitoring.json")
+    parser.add_argument(
+        "--resources",
+        default="reports/resources.json",
+        help="the stages' last runs (not a DVC output: timings differ on every run)",
+    )
+    parser.add_argument(
+        "--fail-on",
+        choices=[*LEVELS, "never"],
+        help="exit 3 at this alert level or worse (default: params monitor.fail_on)",
+    )
+
+
+@resources.recorded("monitor")
+def run(args: argparse.Namespace) -> int:
+    params = load_params(args.params)
+    cfg = section(params, "monitor", MonitorConfig)
+    horizon = section(params, "train", TrainConfig).horizon_weeks
+    data = _inputs(args, params, cfg, horizon)
+    rules = section(params, "validation", ValidationConfig)
+    gate = section(params, "evaluate", EvaluateConfig)
+    report = build(data, cfg, rules, gate, horizon, dt.date.today())
+    io.write_parquet(args.log, data.log)
+    io.write_json(args.out, report)
+    io.write_json(args.resources, resources.summary(data.records))
+    fail_on = args.fail_on or cfg.fail_on
+    s = report["summary"]
+    print(
+        f"monitor: {s['alerts']} alert(s) {s['by_level']} by kind {s['by_kind']}; "
+        f"{report['accuracy']['matched_rows']} forecasts matched with actuals -> {args.out}"
+    )
+    for alert in report["alerts"]:
+        print(f"  {alert['level']:<5} {alert['kind']:<8} {alert['message']}")
+    if fail_on != "never" and reaching(report["alerts"], fail_on):
+        print(f"monitor: alerts at level '{fail_on}' or worse (monitor.fail_on): exit {ALERTED}")
+        return ALERTED
+    return 0
