@@ -20,5 +20,7 @@ class TrainConfig(Section):
     split: SplitConfig
     seed: int
     device: Literal["auto", "cpu", "cuda"]
+    # NN mini-batch on a GPU (a CUDA device is idle at a CPU's batch); on CPU model.nn.batch_size
+    gpu_batch_size: int = Field(ge=1)
     n_jobs: int = Field(ge=1)
     torch_threads: int = Field(ge=1)
