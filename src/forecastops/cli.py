@@ -48,7 +48,11 @@ def main(argv: list[str] | None = None) -> int:
         cmd.set_defaults(_module=module)
         if argv[:1] == [name]:
             importlib.import_module(module).add_arguments(cmd)
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown and not getattr(args, "passthrough", None):
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    if unknown:  # a command that passes its options on (repro -> dvc repro)
+        setattr(args, args.passthrough, [*unknown, *getattr(args, args.passthrough)])
     try:
         return int(importlib.import_module(args._module).run(args) or 0)
     except ForecastopsError as exc:
