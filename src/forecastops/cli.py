@@ -22,6 +22,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "featurize": ("forecastops.features.stage", "weekly table -> per-region model matrices"),
     "train": ("forecastops.stages.train", "fit one region's segment ensembles and baselines"),
+    "train-stale": (
+        "forecastops.gitops.train_stale",
+        "fit every stale region at once on the executor, then dvc repro records them",
+    ),
+    "train-groups": (
+        "forecastops.gitops.train_groups",
+        "the regions in env.train_groups groups, as JSON for a workflow matrix",
+    ),
     "evaluate": ("forecastops.stages.evaluate", "metrics, pass/fail per segment, plots"),
     "score": ("forecastops.stages.score", "batch forecasts for the next horizon"),
     "repro": (
