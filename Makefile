@@ -101,7 +101,7 @@ test: lint pytest ## lint + the whole test suite
 smoke: install ## the real DVC pipeline on the committed sample (env=local)
 	forecastops smoke --workdir .smoke
 
-bench: install ## measure the full pipeline (time, peak memory) -> reports/benchmark.json
+bench: install ## scale benchmark: 14/56/140 regions, executors, rerun, scoring -> reports/benchmark.json
 	python scripts/benchmark.py
 
 clean: ## remove local pipeline outputs (.smoke, artifacts, models, outputs)
