@@ -104,7 +104,7 @@ smoke: install ## the real DVC pipeline on the committed sample (env=local)
 bench: install ## scale benchmark: 14/56/140 regions, executors, rerun, scoring -> reports/benchmark.json
 	python scripts/benchmark.py
 
-clean: ## remove local pipeline outputs (.smoke, artifacts, models, outputs)
-	rm -rf .smoke artifacts models outputs
+clean: ## remove local pipeline outputs (.smoke, artifacts, models, outputs, unrecorded fits)
+	rm -rf .smoke artifacts models outputs .forecastops/work
 
 -include make/*.mk

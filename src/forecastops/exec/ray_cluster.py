@@ -40,7 +40,7 @@ def connect(cfg: RayExecutor) -> Any:
             kwargs["num_cpus"] = cfg.num_cpus
         try:
             ray.init(address=cfg.address, **kwargs)
-        except (ConnectionError, RuntimeError, ValueError) as exc:
+        except (ConnectionError, RuntimeError, ValueError, ImportError) as exc:
             raise ForecastopsError(
                 f"executor ray: cannot reach a Ray cluster at {cfg.address!r}: {one_line(exc)}"
             ) from exc

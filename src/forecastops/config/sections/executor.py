@@ -25,7 +25,7 @@ class RayExecutor(Section):
     """Tasks on a Ray cluster (the optional ``ray`` extra)."""
 
     kind: Literal["ray"]
-    # None: start a Ray instance on this machine; "auto" or "ray://<head>:10001": join a cluster
+    # None: start a Ray instance here; "auto": this node's cluster; "ray://<head>:10001": Ray Client
     address: str | None
     num_cpus: int | None = Field(ge=1)  # a started instance's CPUs (None: Ray counts them)
     cpus_per_task: float = Field(gt=0)
