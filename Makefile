@@ -6,7 +6,8 @@ BIN := $(VENV)/bin
 PYTHON ?= python3
 # The dev/CI environment is installed from a lock: every package at an exact version with its
 # hashes (pip --require-hashes), compiled by `make lock` from pyproject.toml's ranges (kept for
-# library users) and requirements/<lock>.in. requirements/dev.txt has torch's CPU wheel (it starts
+# library users; the dev and ray extras included, so tests run the Ray executor) and
+# requirements/<lock>.in. requirements/dev.txt has torch's CPU wheel (it starts
 # with PyTorch's index; PyPI's Linux torch is a CUDA build); GPU runners set
 # LOCK=requirements/dev-cuda.txt (torch's CUDA build from PyPI).
 LOCK ?= requirements/dev.txt
@@ -42,7 +43,7 @@ install: $(BIN)/.installed ## create .venv from the lock $(LOCK), then the packa
 # One lock: $(1) the .in, $(2) the lock, $(3) extra resolution sources. Pins already in the lock are
 # kept unless LOCK_FLAGS says otherwise. unsafe-best-match: PyTorch's index also serves copies of
 # PyPI packages; pick the best version across both (like pip), the hashes pin the exact files.
-uv-compile = $(UV_VENV)/bin/uv pip compile pyproject.toml $(1) --extra dev --generate-hashes \
+uv-compile = $(UV_VENV)/bin/uv pip compile pyproject.toml $(1) --extra dev --extra ray --generate-hashes \
 	--python-version $(LOCK_PYTHON) --python-platform $(LOCK_PLATFORM) --index-url $(PYPI_INDEX) \
 	$(3) --index-strategy unsafe-best-match --no-emit-index-url --no-emit-find-links \
 	--custom-compile-command 'make lock' $(LOCK_FLAGS) -o $(2)
@@ -100,10 +101,10 @@ test: lint pytest ## lint + the whole test suite
 smoke: install ## the real DVC pipeline on the committed sample (env=local)
 	forecastops smoke --workdir .smoke
 
-bench: install ## measure the full pipeline (time, peak memory) -> reports/benchmark.json
+bench: install ## scale benchmark: 14/56/140 regions, executors, rerun, scoring -> reports/benchmark.json
 	python scripts/benchmark.py
 
-clean: ## remove local pipeline outputs (.smoke, artifacts, models, outputs)
-	rm -rf .smoke artifacts models outputs
+clean: ## remove local pipeline outputs (.smoke, artifacts, models, outputs, unrecorded fits)
+	rm -rf .smoke artifacts models outputs .forecastops/work
 
 -include make/*.mk

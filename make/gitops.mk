@@ -1,7 +1,7 @@
 # GitOps targets: every GitHub Actions step is one of these (or a `forecastops` command), so the
 # workflows are thin and each step can be rehearsed on a laptop. Uses VENV/BIN from the Makefile.
 .PHONY: install-cml pr-check pr-report pr-comment pr-summary dvc-pull dvc-pull-pinned repro \
-	dvc-push verify-pinned report-main model-update-pr release-validate release-summary \
+	train-matrix train-stale dvc-push verify-pinned report-main model-update-pr release-validate release-summary \
 	release-status release-record register promote rollback registry-list deploy-check deploy-pull deploy-score \
 	deploy-publish lint-workflows repo-settings repo-settings-dry-run
 
@@ -73,8 +73,16 @@ verify-pinned: install ## fail unless the workspace is what git pins: nothing to
 repro: params-check ## reproduce the pipeline (only changed stages rerun)
 	forecastops repro $(REPRO_FLAGS)
 
-dvc-push: install ## cache -> DVC remote
-	dvc push
+# main.yml's matrix: one self-hosted GPU runner job per region group (env.train_groups), each
+# running train-stale for its REGIONS; the gather job's `dvc repro --pull` restores their stages.
+train-matrix: install ## the region groups (env.train_groups) as workflow-matrix JSON -> GITHUB_OUTPUT
+	@echo "groups=$$(forecastops train-groups)" >> "$${GITHUB_OUTPUT:-/dev/stdout}"
+
+train-stale: params-check ## fit the stale regions of REGIONS (default: all) at once, then dvc repro
+	forecastops train-stale $${REGIONS:+--regions "$$REGIONS"} $(REPRO_FLAGS)
+
+dvc-push: install ## cache + run-cache -> DVC remote (the gather job restores stages from it)
+	dvc push --run-cache
 
 report-main: install ## metric diff of the workspace vs main's committed metrics, as a commit comment
 	forecastops report diff --base $(MAIN_BASE) --head workspace --out $(MAIN_REPORT) \

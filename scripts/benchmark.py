@@ -1,11 +1,18 @@
-"""Benchmark the pipeline: wall time per stage and peak memory, on this machine.
+"""Benchmark the pipeline as it scales, on this machine (issue 10): `make bench`.
 
-Runs the real `dvc repro --force` in a scratch workspace (the repository's own outputs are not
-touched) for the full default data (env=dev, data/ linked in) and for the smoke sample (env=local),
-and writes reports/benchmark.json plus a markdown table for the README. Not a test: timings depend on
-the machine; the figures are recorded with the machine they came from.
+- the full pipeline (`dvc repro` in a scratch workspace) at 1, 4 and 10 x the default generator's
+  14 regions (synth.region_copies: the same stores and products per region): wall time, peak
+  memory of the whole process tree, and each point's growth against the first;
+- a one-region change's rerun against the full run, and batch scoring's rows per second, at each
+  point;
+- segments per minute of each executor (local at 1 and N processes, Ray on the same N cores) on the
+  first point's fits, and the speed-ups.
 
-    python scripts/benchmark.py [--skip-full] [HYDRA_OVERRIDES...]
+Writes reports/benchmark.json and prints the README's tables. Not a test: timings depend on the
+machine, which is recorded with them. `--tiny` is CI's version: the committed sample's 2 regions at
+x1 and x2 (env=local models), seconds long per point.
+
+    python scripts/benchmark.py [--copies 1,4,10] [--tiny] [--out FILE] [PIPELINE_OVERRIDES...]
 """
 
 from __future__ import annotations
@@ -13,106 +20,67 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
-import re
-import resource
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 from forecastops import io
-from forecastops.gitops.smoke import prepare
+from forecastops.bench.executors import compare
+from forecastops.bench.report import growth, machine, markdown
+from forecastops.bench.scale import scale_point
 
 REPO = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
 
 
-def machine() -> dict:
-    cpu = "unknown"
-    if Path("/proc/cpuinfo").is_file():
-        match = re.search(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text())
-        cpu = match.group(1).strip() if match else cpu
-    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    try:
-        import torch
-
-        gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else "none"
-    except ImportError:
-        gpu = "none"
-    return {
-        "cpu": cpu,
-        "cores": os.cpu_count(),
-        "memory_gib": round(mem, 1),
-        "gpu": gpu,
-        "python": platform.python_version(),
-    }
-
-
-def timed_repro(workdir: Path) -> dict:
-    """`dvc repro --force`, with each stage's wall time parsed from DVC's own log lines."""
-    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    started = time.perf_counter()
-    proc = subprocess.Popen(
-        [str(BIN / "dvc"), "repro", "--force"],
-        cwd=workdir,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
+def parse() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("overrides", nargs="*", help="pipeline overrides, e.g. model.nn.epochs=10")
+    parser.add_argument("--tiny", action="store_true", help="the sample at x1 and x2 (CI)")
+    parser.add_argument(
+        "--copies", default=None, help="region multiples (default 1,4,10; tiny 1,2)"
     )
-    stages, current, t0 = {}, None, started
-    for line in proc.stdout:  # type: ignore[union-attr]
-        sys.stdout.write(line)
-        match = re.match(r"Running stage '([^']+)'", line)
-        if match:
-            now = time.perf_counter()
-            if current:
-                stages[current] = round(now - t0, 2)
-            current, t0 = match.group(1), now
-    if proc.wait() != 0:
-        raise SystemExit(f"dvc repro failed in {workdir}")
-    total = time.perf_counter() - started
-    if current:
-        stages[current] = round(time.perf_counter() - t0, 2)
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return {
-        "seconds": round(total, 1),
-        "peak_rss_mib": round(max(peak, before) / 1024, 1),
-        "stages": stages,
-        "metrics": json.loads((workdir / "reports" / "metrics.json").read_text())["overall"],
-    }
+    parser.add_argument("--cores", type=int, default=os.cpu_count(), help="executor processes")
+    parser.add_argument("--out", default=None, help="default reports/benchmark[_tiny].json")
+    parser.add_argument("--workdir", default=None, help="scratch dir (default: a new temp dir)")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch workspaces")
+    return parser.parse_args()
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("overrides", nargs="*")
-    parser.add_argument("--skip-full", action="store_true")
-    parser.add_argument("--workdir", default=None, help="scratch dir (default: a new temp dir)")
-    args = parser.parse_args()
+    args = parse()
     os.chdir(REPO)
-    args.workdir = args.workdir or tempfile.mkdtemp(prefix="forecastops-bench-")
-    result = {"machine": machine(), "date": time.strftime("%Y-%m-%d")}
-    smoke = prepare(Path(args.workdir) / "smoke", [])
-    result["smoke"] = timed_repro(smoke)
-    if not args.skip_full:
-        if not (REPO / "data").is_dir():
-            raise SystemExit("data/ is missing: run `make data` first")
-        full = Path(args.workdir) / "full"
-        prepare(full, ["env=dev", *args.overrides], data_link=REPO / "data")
-        result["full"] = timed_repro(full)
-    shutil.rmtree(args.workdir, ignore_errors=True)
-    io.write_json(REPO / "reports" / "benchmark.json", result)
-    print(
-        json.dumps(
-            {k: v for k, v in result.items() if k != "machine"} | {"machine": result["machine"]},
-            indent=1,
-            default=str,
-        )[:4000]
+    copies = [int(c) for c in (args.copies or ("1,2" if args.tiny else "1,4,10")).split(",")]
+    synth = ["synth=sample"] if args.tiny else []
+    pipeline = [*([] if args.tiny else ["env=dev"]), *args.overrides]
+    root = Path(args.workdir or tempfile.mkdtemp(prefix="forecastops-bench-"))
+    result: dict = {
+        "machine": machine(),
+        "date": time.strftime("%Y-%m-%d"),
+        "mode": "tiny (committed sample, env=local)" if args.tiny else "default generator, env=dev",
+        "pipeline_overrides": pipeline,
+        "region_copies": copies,
+    }
+    points = []
+    for k in copies:
+        points.append(scale_point(root, k, synth, pipeline))
+        print(json.dumps({x: y for x, y in points[-1].items() if x != "stages"}, indent=1))
+    result["scale"] = points
+    result["growth"] = growth(points)
+    result["executors"] = compare(Path(points[0]["workspace"]), args.cores)
+    result["gpu"] = (
+        "not measured: no CUDA device on this machine"
+        if result["machine"]["gpu"] == "none"
+        else "see executors (train.device auto)"
     )
+    for p in points:
+        p.pop("workspace")
+    if not args.keep:
+        shutil.rmtree(root, ignore_errors=True)
+    out = Path(args.out or f"reports/benchmark{'_tiny' if args.tiny else ''}.json")
+    io.write_json(out, result)
+    print(markdown(result))
+    print(f"-> {out}")
 
 
 if __name__ == "__main__":

@@ -22,6 +22,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "featurize": ("forecastops.features.stage", "weekly table -> per-region model matrices"),
     "train": ("forecastops.stages.train", "fit one region's segment ensembles and baselines"),
+    "train-stale": (
+        "forecastops.gitops.train_stale",
+        "fit every stale region at once on the executor, then dvc repro records them",
+    ),
+    "train-groups": (
+        "forecastops.gitops.train_groups",
+        "the regions in env.train_groups groups, as JSON for a workflow matrix",
+    ),
     "evaluate": ("forecastops.stages.evaluate", "metrics, pass/fail per segment, plots"),
     "score": ("forecastops.stages.score", "batch forecasts for the next horizon"),
     "monitor": (
@@ -68,7 +76,11 @@ def main(argv: list[str] | None = None) -> int:
         cmd.set_defaults(_module=module)
         if argv[:1] == [name]:
             importlib.import_module(module).add_arguments(cmd)
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown and not getattr(args, "passthrough", None):
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    if unknown:  # a command that passes its options on (repro -> dvc repro)
+        setattr(args, args.passthrough, [*unknown, *getattr(args, args.passthrough)])
     try:
         return int(importlib.import_module(args._module).run(args) or 0)
     except ForecastopsError as exc:

@@ -8,7 +8,7 @@ run with a named error instead of silently producing different data.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -166,6 +166,7 @@ class SynthConfig(_Strict):
     forecast_days: int = Field(ge=1, le=28)
     n_stores: int = Field(ge=4)
     include_regions: list[str] | None = None
+    region_copies: int = Field(ge=1)
     large_sqft_threshold: int = Field(gt=0)
     sqft_median: float = Field(gt=0)
     sqft_log_sd: float = Field(ge=0)
@@ -199,6 +200,28 @@ class SynthConfig(_Strict):
     shocks: list[ShockSpec] = Field(default_factory=list)
     extend_weeks: int = Field(ge=0)  # weeks generated after end_week (earlier weeks unchanged)
     drift: list[DriftSpec]  # injected into the extension's weeks (conf/synth/drift)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _copied_regions(cls, data: Any) -> Any:
+        """``region_copies: k`` repeats every region k times (``texas``, ``texas_2``, ...), each with
+        the region's climate, demographics and share of ``n_stores``: k times the regions with the
+        same stores and products per region (the benchmark's scales)."""
+        copies = data.get("region_copies") if isinstance(data, dict) else None
+        if not isinstance(copies, int) or copies <= 1 or not isinstance(data.get("regions"), dict):
+            return data
+
+        def copy(region: str, i: int) -> str:
+            return region if i == 0 else f"{region}_{i + 1}"
+
+        out = {**data, "n_stores": data["n_stores"] * copies}
+        regions = data["regions"].items()
+        out["regions"] = {copy(r, i): spec for i in range(copies) for r, spec in regions}
+        if data.get("include_regions"):
+            out["include_regions"] = [
+                copy(r, i) for i in range(copies) for r in data["include_regions"]
+            ]
+        return out
 
     @model_validator(mode="after")
     def _consistent(self) -> SynthConfig:

@@ -96,3 +96,18 @@ def test_include_trains_a_subset_of_known_regions(weekly_table, cfgs):
     feat, seg, train = cfgs
     only = seg.model_copy(update={"regions": {"texas": {}}, "include": ["texas"]})
     assert list(featurize(weekly_table, feat, only, train)) == ["texas"]
+
+
+def test_regions_are_built_one_at_a_time_and_alike_alone_or_together(weekly_table, cfgs):
+    """featurize builds region by region (memory: the table and one region); a region's matrix is
+    the same whether the run includes the others or not, and the same as one build of them all
+    (the split's last week and the velocity cut are the whole run's)."""
+    feat, seg, train = cfgs
+    together = featurize(weekly_table, feat, seg, train)
+    only = seg.model_copy(update={"regions": {"texas": {}}, "include": ["texas"]})
+    alone = featurize(weekly_table, feat, only, train)["texas"]
+    pd.testing.assert_frame_equal(together["texas"], alone)
+    whole = build_features(weekly_table, feat, seg, train)
+    for region, part in together.items():
+        expected = whole[whole["region"] == region].reset_index(drop=True)
+        pd.testing.assert_frame_equal(part, expected)

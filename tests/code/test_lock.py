@@ -61,12 +61,25 @@ def test_every_requirement_is_pinned_with_hashes(lock, torch):
 def test_lock_satisfies_pyproject_ranges(lock):
     """A range changed in pyproject.toml without `make lock` fails here."""
     project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
-    required = [*project["dependencies"], *project["optional-dependencies"]["dev"]]
+    extras = project["optional-dependencies"]
+    required = [*project["dependencies"], *extras["dev"], *extras["ray"]]
     locked = pins(lock)
     for spec in map(Requirement, required):
         version = locked.get(canonicalize_name(spec.name))
         assert version is not None, f"requirements/{lock}: {spec.name} is not locked (make lock)"
         assert spec.specifier.contains(version, prereleases=True), f"{lock}: {spec} vs {version}"
+
+
+def test_ray_is_an_optional_extra_the_dev_locks_install():
+    """executor=ray needs Ray; library users opt in (`forecastops[ray]`), tests always have it."""
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    assert not [
+        r for r in project["dependencies"] if canonicalize_name(Requirement(r).name) == "ray"
+    ]
+    assert [Requirement(r).name for r in project["optional-dependencies"]["ray"]] == ["ray"]
+    for lock in LOCKS:
+        assert "ray" in pins(lock), lock
+    assert "--extra dev --extra ray" in dry_run("-B", "lock")
 
 
 def test_gpu_jobs_install_the_cuda_lock():

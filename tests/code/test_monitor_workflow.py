@@ -89,6 +89,19 @@ def test_failed_runs_notify_the_same_webhook():
     assert "forecastops alerts notify --event run-failure" in dry_run("notify-run")
 
 
+def test_failed_training_runs_notify_without_waiting_for_a_reviewer():
+    wf = load("main.yml")
+    job = wf["jobs"]["notify-failure"]
+    assert job["if"] == "failure()" and set(job["needs"]) == set(wf["jobs"]) - {"notify-failure"}
+    assert runs(job)[-1] == "make notify-run"
+    env = job["environment"]
+    settings = yaml.safe_load((ROOT / ".github" / "repo-settings.yaml").read_text())
+    assert settings["environments"][env]["reviewers"] == []
+    assert "FORECASTOPS_WEBHOOK_URL" in settings["environments"][env]["secrets"]
+    text = (ROOT / ".github" / "workflows" / "main.yml").read_text()
+    assert text.count("secrets.FORECASTOPS_WEBHOOK_URL") == 1
+
+
 def test_the_pipeline_stage_never_fails_on_alerts_but_make_monitor_does():
     stages = yaml.safe_load((ROOT / "dvc.yaml").read_text())["stages"]
     assert stages["monitor"]["cmd"].endswith("--fail-on never")

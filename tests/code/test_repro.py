@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from forecastops import cli
 from forecastops.gitops.repro import repro
 
 BIN = Path(sys.executable).parent
@@ -51,3 +52,13 @@ def test_a_successful_run_keeps_the_new_pointer(dvc_repo):
     (dvc_repo / "data" / "x.csv").write_text("a,b\n3,4\n")
     assert repro([], dvc_repo) == 0
     assert (dvc_repo / "data.dvc").read_bytes() != pointer
+
+
+def test_the_cli_passes_dvc_options_on(dvc_repo, monkeypatch, capfd):
+    """`make repro REPRO_FLAGS=--force` (main.yml's schedule) and `--pull` (its gather job) reach
+    dvc repro: the stage reruns although nothing changed."""
+    monkeypatch.chdir(dvc_repo)
+    assert cli.main(["repro", "--force", "check"]) == 0
+    assert "Running stage 'check'" in capfd.readouterr().out
+    with pytest.raises(SystemExit):  # other commands still refuse options they do not know
+        cli.main(["params", "--force"])

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from forecastops import cli
 from forecastops.cli import COMMANDS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -368,7 +369,7 @@ def test_secrets_only_inside_environments(wf, job_id, job):
 def test_jobs_that_only_pull_get_read_only_keys():
     validate = workflow("release.yml")["jobs"]["validate"]
     assert secrets_of(validate) == RO_KEYS
-    for wf, job_id in (("main.yml", "train"), ("deploy.yml", "score")):
+    for wf, job_id in (("main.yml", "train"), ("main.yml", "gather"), ("deploy.yml", "score")):
         job = workflow(wf)["jobs"][job_id]
         pulls = [s for s in job["steps"] if s.get("run") in ("make dvc-pull", "make deploy-pull")]
         assert pulls and all(secrets_of(s) == RO_KEYS for s in pulls), f"{wf}:{job_id}"
@@ -398,3 +399,65 @@ def test_release_status_set_by_validate_and_read_by_deploy():
     assert score["permissions"] == {"contents": "read", "statuses": "read"}
     tokens = [s["run"] for s in score["steps"] if "GH_TOKEN" in s.get("env", {})]
     assert tokens == ["make deploy-check"]
+
+
+# ------------------------------------------------------- the training matrix (issue 10, item 2)
+def test_main_fans_regions_out_over_gpu_runners_from_conf():
+    """plan (GitHub-hosted, no secrets) prints the region groups from conf/; train runs one GPU
+    runner job per group; gather needs them all."""
+    jobs = workflow("main.yml")["jobs"]
+    plan, train, gather = jobs["plan"], jobs["train"], jobs["gather"]
+    assert plan["runs-on"] == "ubuntu-latest" and "environment" not in plan
+    assert secrets_of(plan) == set() and plan["permissions"] == {"contents": "read"}
+    (groups,) = [s for s in plan["steps"] if s.get("run") == "make train-matrix"]
+    assert plan["outputs"]["groups"] == f"${{{{ steps.{groups['id']}.outputs.groups }}}}"
+    assert "forecastops train-groups" in dry_run("train-matrix")
+    assert "GITHUB_OUTPUT" in dry_run("train-matrix")
+    assert train["needs"] == "plan" and "self-hosted" in str(train["runs-on"])
+    matrix = train["strategy"]["matrix"]
+    assert matrix == {"group": "${{ fromJSON(needs.plan.outputs.groups) }}"}
+    assert train["strategy"]["fail-fast"] is False  # a failed group keeps the others' models
+    assert gather["needs"] == "train" and "self-hosted" in str(gather["runs-on"])
+
+
+def test_each_runner_trains_its_group_and_pushes_the_run_cache():
+    train = workflow("main.yml")["jobs"]["train"]
+    assert make_steps(train) == ["install", "dvc-pull", "train-stale", "dvc-push"]
+    (step,) = [s for s in train["steps"] if s.get("run") == "make train-stale"]
+    assert step["env"] == {"REGIONS": "${{ matrix.group.regions }}"}  # env, never in run:
+    recipe = dry_run("train-stale")
+    assert "forecastops train-stale" in recipe and '--regions "$REGIONS"' in recipe
+    # the gather job restores the runners' stages from DVC's run-cache on the remote
+    assert "dvc push --run-cache" in dry_run("dvc-push")
+
+
+def test_gather_records_one_dvc_lock_without_retraining():
+    gather = workflow("main.yml")["jobs"]["gather"]
+    steps = make_steps(gather)
+    order = ["dvc-pull", "repro", "dvc-push", "report-main", "model-update-pr"]
+    assert [s for s in steps if s in order] == order
+    flags = gather["env"]["REPRO_FLAGS"]
+    assert "--pull" in flags.split() and "--force" not in flags  # --force would skip run-cache
+    assert "forecastops repro $(REPRO_FLAGS)" in (ROOT / "make" / "gitops.mk").read_text()
+    (repro,) = [s for s in gather["steps"] if s.get("run") == "make repro"]
+    assert secrets_of(repro) == RO_KEYS
+
+
+def test_matrix_jobs_share_one_workflow_concurrency_group():
+    """A job-level concurrency group on a matrix job would make its groups cancel each other."""
+    wf = workflow("main.yml")
+    assert wf["concurrency"]["group"] and wf["concurrency"]["cancel-in-progress"] is True
+    for name, job in wf["jobs"].items():
+        assert "concurrency" not in job, name
+
+
+def test_train_groups_cover_every_region_of_params_once(capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    assert cli.main(["train-groups"]) == 0
+    groups = json.loads(capsys.readouterr().out)
+    params = yaml.safe_load((ROOT / "params.yaml").read_text())
+    regions = [r for g in groups for r in g["regions"].split(",")]
+    assert sorted(regions) == sorted(params["segments"]["regions"])
+    assert len(groups) == params["env"]["train_groups"] > 1
+    sizes = [len(g["regions"].split(",")) for g in groups]
+    assert max(sizes) - min(sizes) <= 1 and len({g["name"] for g in groups}) == len(groups)

@@ -18,6 +18,8 @@ from forecastops.errors import ForecastopsError
 from forecastops_synth.calendar import easter, event_date, nth_weekday
 from forecastops_synth.config import EventSpec, SynthConfig
 from forecastops_synth.generate import generate, load_config
+from forecastops_synth.stores import make_stores
+from forecastops_synth.timeline import Timeline
 
 REPO = Path(__file__).resolve().parents[2]
 CONF = REPO / "conf"
@@ -313,3 +315,19 @@ def test_quirks_outages_negatives_and_returns(data, sample_cfg):
     )
     assert (m["ret"] > m["SHIP_QTY"]).any()
     assert set(returns["reason"]) >= {"damaged", "expired"}
+
+
+def test_region_copies_scale_regions_with_the_same_stores_per_region(sample_cfg):
+    """`synth.region_copies: k` (the benchmark's 14/56/140 regions): k times the regions, each copy
+    with its original's climate and number of stores, and the same product catalog."""
+    cfg = load_config(["synth=sample", "synth.region_copies=3"], CONF)
+    originals = sample_cfg.region_ids()
+    assert cfg.region_ids() == [*originals, *(f"{r}_{i}" for i in (2, 3) for r in originals)]
+    assert cfg.n_stores == 3 * sample_cfg.n_stores and cfg.n_products == sample_cfg.n_products
+    assert cfg.regions["texas_3"] == cfg.regions["texas"]
+    rng = np.random.default_rng(cfg.seed)
+    stores = make_stores(cfg, rng, Timeline.from_config(cfg))
+    per_region = stores.groupby("region").size()
+    for region in originals:
+        assert per_region[f"{region}_2"] == per_region[f"{region}_3"] == per_region[region]
+    assert load_config(["synth=sample", "synth.region_copies=1"], CONF) == sample_cfg

@@ -8,10 +8,12 @@ import pandas as pd
 import pytest
 
 from forecastops.config.load import section
+from forecastops.config.sections.executor import LocalExecutor
 from forecastops.config.sections.features import FeaturesConfig
 from forecastops.config.sections.model import ModelConfig
 from forecastops.config.sections.segments import SegmentsConfig
 from forecastops.config.sections.train import TrainConfig
+from forecastops.exec.store import WorkStore
 from forecastops.features.stage import featurize
 from forecastops.modeling.ensemble import predict_segment, segment_dir
 from forecastops.modeling.rows import usable
@@ -20,7 +22,7 @@ from forecastops.stages.train import train_region
 
 
 def _configs(local_params):
-    train = section(local_params, "train", TrainConfig).model_copy(update={"n_jobs": 1})
+    train = section(local_params, "train", TrainConfig)
     return (
         section(local_params, "features", FeaturesConfig),
         section(local_params, "segments", SegmentsConfig),
@@ -32,7 +34,9 @@ def _configs(local_params):
 def _train(table: pd.DataFrame, local_params, out):
     feat, seg, train, model = _configs(local_params)
     features = featurize(table, feat, seg, train)["texas"]
-    preds, _ = train_region(features, "texas", seg, model, feat, train, out)
+    in_process = LocalExecutor(kind="local", n_jobs=1)
+    store = WorkStore(out.parent / "work")
+    preds, _, _ = train_region(features, "texas", seg, (model, feat, train), out, in_process, store)
     return features, preds
 
 

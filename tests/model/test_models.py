@@ -6,15 +6,19 @@ import pytest
 
 from forecastops.config.load import section
 from forecastops.config.sections.evaluate import EvaluateConfig
+from forecastops.config.sections.executor import LocalExecutor
 from forecastops.config.sections.features import FeaturesConfig
 from forecastops.config.sections.model import ModelConfig
 from forecastops.config.sections.segments import SegmentsConfig
 from forecastops.config.sections.train import TrainConfig
+from forecastops.exec.store import WorkStore
 from forecastops.features.stage import featurize
 from forecastops.modeling.ensemble import predict_segment, segment_dir
 from forecastops.modeling.rows import usable
 from forecastops.stages.evaluate import evaluate
 from forecastops.stages.train import train_region
+
+IN_PROCESS = LocalExecutor(kind="local", n_jobs=1)
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +27,6 @@ def setup(weekly_table, local_params):
     seg = section(local_params, "segments", SegmentsConfig)
     train = section(local_params, "train", TrainConfig)
     model = section(local_params, "model", ModelConfig)
-    train = train.model_copy(update={"n_jobs": 1})
     return featurize(weekly_table, feat, seg, train)["texas"], feat, seg, train, model
 
 
@@ -31,7 +34,10 @@ def setup(weekly_table, local_params):
 def trained(setup, tmp_path_factory):
     features, feat, seg, train, model = setup
     out = tmp_path_factory.mktemp("models") / "texas"
-    preds, summary = train_region(features, "texas", seg, model, feat, train, out)
+    store = WorkStore(out.parent / "work")
+    preds, summary, _ = train_region(
+        features, "texas", seg, (model, feat, train), out, IN_PROCESS, store
+    )
     return out, preds, summary
 
 
@@ -64,7 +70,11 @@ def test_ensemble_beats_historical_average_on_seasonal_promoted_series(
 def test_training_is_deterministic_on_cpu(setup, trained, tmp_path):
     features, feat, seg, train, model = setup
     _, first, _ = trained
-    again, _ = train_region(features, "texas", seg, model, feat, train, tmp_path / "texas")
+    store = WorkStore(tmp_path / "work")
+    again, _, report = train_region(
+        features, "texas", seg, (model, feat, train), tmp_path / "texas", IN_PROCESS, store
+    )
+    assert report.stored == [] and len(report.computed) == len(report.keys)  # fitted again
     pd.testing.assert_frame_equal(first, again)
 
 

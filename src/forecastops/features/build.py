@@ -70,12 +70,14 @@ def build_features(
     segments: SegmentsConfig,
     train: TrainConfig,
     cut: float | None = None,
+    last: pd.Timestamp | None = None,
 ) -> pd.DataFrame:
-    """All regions' model matrix: features, target, split, velocity and segment per row.
-    ``cut``: the velocity cut (``velocity``), taken from this table when not given."""
+    """The table's model matrix: features, target, split, velocity and segment per row.
+    ``cut``: the velocity cut (``velocity``) and ``last``: the last history week (``split``), taken
+    from this table when not given (featurize gives the whole table's to each region's part)."""
     h = train.horizon_weeks
     df = table.sort_values([*KEY, "week_start"], kind="stable").reset_index(drop=True)
-    df["target"], df["split"] = target_and_split(df, cfg, train)
+    df["target"], df["split"] = target_and_split(df, cfg, train, last)
 
     first_week = df["week_start"].min()
     week_idx = ((df["week_start"] - first_week).dt.days // 7).astype(int)

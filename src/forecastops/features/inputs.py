@@ -89,23 +89,32 @@ def missing_columns(table: pd.DataFrame, cfg: FeaturesConfig) -> list[str]:
     return [c for c in dict.fromkeys(named) if c not in table.columns]
 
 
-def fill_empty(features: pd.DataFrame, cfg: FeaturesConfig) -> list[str]:
+def fill_empty(features: pd.DataFrame, cfg: FeaturesConfig) -> dict[str, list[str]]:
     """Set numeric inputs other than the demand history (lags, windows: missing there means no
-    history yet) to 0 in segments where they have no value at all; one line per such column."""
+    history yet) to 0 in segments where they have no value at all; returns column -> those
+    segments (``describe_empty`` words them, once for every region)."""
     engineered = [c for c in cfg.engineered if c not in HISTORY_ENGINEERED]
     columns = list(dict.fromkeys([*engineered, *cfg.numeric_exogenous, *cfg.demographics]))
     present = features[columns].notna().groupby(features["segment"]).any()
-    notes = []
+    empty = {}
     for column in columns:
-        empty = present.index[~present[column]]
-        if empty.empty:
-            continue
-        features.loc[features["segment"].isin(empty), column] = 0.0
+        segments = present.index[~present[column]]
+        if not segments.empty:
+            features.loc[features["segment"].isin(segments), column] = 0.0
+            empty[column] = list(segments)
+    return empty
+
+
+def describe_empty(empty: dict[str, list[str]], n_segments: int) -> list[str]:
+    """One line per column ``fill_empty`` set to 0 somewhere, out of ``n_segments`` segments."""
+    notes = []
+    for column, segments in empty.items():
+        segments = sorted(segments)
         where = (
             "any segment"
-            if len(empty) == len(present)
-            else f"{len(empty)} of {len(present)} segments ({', '.join(empty[:3])}"
-            + (", ...)" if len(empty) > 3 else ")")
+            if len(segments) == n_segments
+            else f"{len(segments)} of {n_segments} segments ({', '.join(segments[:3])}"
+            + (", ...)" if len(segments) > 3 else ")")
         )
         notes.append(f"{column} has no value in {where}: a constant 0 there")
     return notes

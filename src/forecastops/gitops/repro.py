@@ -51,6 +51,9 @@ def repro(args: list[str], repo: Path) -> int:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("dvc_args", nargs=argparse.REMAINDER, help="passed to `dvc repro`")
+    # `forecastops repro --force` (make repro REPRO_FLAGS=--force): argparse's REMAINDER does not
+    # take a leading option, so the CLI hands this command the options it does not know
+    parser.set_defaults(passthrough="dvc_args")
 
 
 def run(args: argparse.Namespace) -> int:

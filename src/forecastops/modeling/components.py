@@ -21,7 +21,7 @@ from forecastops.features.columns import numeric_columns
 from forecastops.modeling.calibration import naive_mae
 from forecastops.modeling.design import Design
 from forecastops.modeling.lasso import fit_lasso, save_lasso
-from forecastops.modeling.net import resolve_device, seed_everything
+from forecastops.modeling.net import batch_size_for, resolve_device, seed_everything
 from forecastops.modeling.nets import fit_nns, nn_shape, predict_nns, save_nns
 from forecastops.modeling.rows import canonical, splits
 
@@ -55,17 +55,22 @@ def fit_components(
     torch.set_num_threads(train_cfg.torch_threads)
     seed = seed_everything(train_cfg.seed, segment)
     device = resolve_device(train_cfg.device)
+    batch = batch_size_for(device, model_cfg.nn.batch_size, train_cfg.gpu_batch_size)
     train, val, _ = splits(rows, f"segment {segment}")
     numeric = numeric_columns(feat_cfg, train_cfg.horizon_weeks)
     design = Design.fit(train, numeric, feat_cfg.categoricals)
     lasso_val = fit_lasso(design, train, model_cfg.lasso, seed).predict(design.numeric_matrix(val))
-    nets, epochs = fit_nns(design, train, model_cfg.nn, segment, train_cfg.seed, device, val=val)
+    nets, epochs = fit_nns(
+        design, train, model_cfg.nn, segment, train_cfg.seed, device, batch, val=val
+    )
     nn_val = predict_nns(design, nets, val)
 
     seen = pd.concat([train, val])
     design = Design.fit(seen, numeric, feat_cfg.categoricals)
     lasso = fit_lasso(design, seen, model_cfg.lasso, seed)
-    nets, _ = fit_nns(design, seen, model_cfg.nn, segment, train_cfg.seed, device, epochs=epochs)
+    nets, _ = fit_nns(
+        design, seen, model_cfg.nn, segment, train_cfg.seed, device, batch, epochs=epochs
+    )
     out_dir.mkdir(parents=True, exist_ok=True)
     save_lasso(lasso, out_dir / "lasso.json")
     save_nns(nets, out_dir)

@@ -8,6 +8,7 @@ across its series. Training is seeded and uses deterministic algorithms, so CPU 
 from __future__ import annotations
 
 import copy
+import os
 import zlib
 
 import numpy as np
@@ -15,12 +16,27 @@ import torch
 from torch import nn
 
 from forecastops.config.sections.model import NNConfig
+from forecastops.errors import ForecastopsError
+
+CUBLAS_WORKSPACE = ":4096:8"  # PyTorch's documented setting for deterministic cuBLAS
 
 
 def resolve_device(name: str) -> torch.device:
-    if name == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    return torch.device(name)
+    """``auto``: CUDA when this process sees a GPU (a GPU runner, a Ray task given one), else CPU."""
+    cuda = torch.cuda.is_available()
+    if name == "cuda" and not cuda:
+        raise ForecastopsError("train.device is cuda but no CUDA GPU is visible; use auto or cpu")
+    device = torch.device(("cuda" if cuda else "cpu") if name == "auto" else name)
+    if device.type == "cuda":
+        # cuBLAS repeats its results only with a fixed workspace, set before its first use
+        os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", CUBLAS_WORKSPACE)
+    return device
+
+
+def batch_size_for(device: torch.device, cpu: int, gpu: int) -> int:
+    """The NN mini-batch: ``gpu`` on a CUDA device (small batches leave it idle), else ``cpu``, so
+    CPU results never change with the GPU setting."""
+    return cpu if device.type == "cpu" else gpu
 
 
 def seed_everything(seed: int, key: str) -> int:
@@ -71,6 +87,7 @@ def fit(
     cfg: NNConfig,
     seed: int,
     device: torch.device,
+    batch_size: int,
     val: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
     epochs: int | None = None,
 ) -> tuple[EmbeddingNet, int]:
@@ -83,7 +100,7 @@ def fit(
     best, best_state, best_epoch, stale = float("inf"), None, 0, 0
     for epoch in range(1, (epochs or cfg.epochs) + 1):
         model.train()
-        for idx in _batches(len(ty), cfg.batch_size, generator):
+        for idx in _batches(len(ty), batch_size, generator):
             idx = idx.to(device)
             opt.zero_grad()
             loss = nn.functional.mse_loss(model(tc[idx], tn[idx]), ty[idx])

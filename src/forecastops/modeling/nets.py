@@ -36,11 +36,12 @@ def fit_nns(
     key: str,
     base_seed: int,
     device: torch.device,
+    batch_size: int,
     val: pd.DataFrame | None = None,
     epochs: list[int] | None = None,
 ) -> tuple[list[EmbeddingNet], list[int]]:
-    """``cfg.n_seeds`` networks; with ``val`` each stops early there (its best epoch count is
-    returned), with ``epochs`` each trains for its own count (the refit)."""
+    """``cfg.n_seeds`` networks in mini-batches of ``batch_size``; with ``val`` each stops early
+    there (its best epoch count is returned), with ``epochs`` each trains for its own count."""
     arrays = (design.category_codes(rows), design.numeric_matrix(rows), relative_target(rows))
     val_arrays = None
     if val is not None:
@@ -50,7 +51,9 @@ def fit_nns(
     for i in range(cfg.n_seeds):
         seed = seed_everything(base_seed, key if i == 0 else f"{key}#seed{i}")
         limit = None if epochs is None else epochs[i]
-        net, count = fit_net(*arrays, cards, cfg, seed, device, val=val_arrays, epochs=limit)
+        net, count = fit_net(
+            *arrays, cards, cfg, seed, device, batch_size, val=val_arrays, epochs=limit
+        )
         nets.append(net)
         best.append(int(count))
     return nets, best

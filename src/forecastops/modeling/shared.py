@@ -19,7 +19,7 @@ from forecastops.config.sections.model import ModelConfig
 from forecastops.config.sections.train import TrainConfig
 from forecastops.features.columns import numeric_columns
 from forecastops.modeling.design import Design
-from forecastops.modeling.net import EmbeddingNet, resolve_device
+from forecastops.modeling.net import EmbeddingNet, batch_size_for, resolve_device
 from forecastops.modeling.nets import fit_nns, load_nns, nn_shape, predict_nns, save_nns
 from forecastops.modeling.rows import splits
 
@@ -40,17 +40,18 @@ def fit_shared_nn(
     rows = rows.sort_values(["segment", "store_id", "product_id", "week_start"], kind="stable")
     torch.set_num_threads(train_cfg.torch_threads)
     device = resolve_device(train_cfg.device)
+    batch = batch_size_for(device, model_cfg.nn.batch_size, train_cfg.gpu_batch_size)
     train, val, _ = splits(rows, f"region {region}")
     numeric = numeric_columns(feat_cfg, train_cfg.horizon_weeks)
     cats = [*feat_cfg.categoricals, SEGMENT_COLUMN]
     key = f"{region}/shared"
     design = Design.fit(train, numeric, cats)
-    nets, epochs = fit_nns(design, train, model_cfg.nn, key, train_cfg.seed, device, val=val)
+    nets, epochs = fit_nns(design, train, model_cfg.nn, key, train_cfg.seed, device, batch, val=val)
     val_forecast = pd.Series(predict_nns(design, nets, val), index=val.index)
 
     seen = pd.concat([train, val])
     design = Design.fit(seen, numeric, cats)
-    nets, _ = fit_nns(design, seen, model_cfg.nn, key, train_cfg.seed, device, epochs=epochs)
+    nets, _ = fit_nns(design, seen, model_cfg.nn, key, train_cfg.seed, device, batch, epochs=epochs)
     out_dir.mkdir(parents=True, exist_ok=True)
     save_nns(nets, out_dir)
     meta = {"design": asdict(design), "nn_shape": nn_shape(design, model_cfg.nn), "epochs": epochs}

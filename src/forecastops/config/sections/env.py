@@ -1,4 +1,5 @@
-"""The ``env`` section (local | dev | prod): where data lives and the release gate's tolerances."""
+"""The ``env`` section (local | dev | prod): where data lives, the release gate's tolerances and how
+many runners training fans out over."""
 
 from __future__ import annotations
 
@@ -20,3 +21,5 @@ class EnvConfig(Section):
     name: str
     data_root: str
     gate: ReleaseGate
+    # main.yml fans the regions out over this many GPU runner jobs (`forecastops train-groups`)
+    train_groups: int = Field(ge=1)

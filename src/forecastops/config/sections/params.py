@@ -8,6 +8,7 @@ from forecastops.config.sections.base import Section
 from forecastops.config.sections.data import DataConfig
 from forecastops.config.sections.env import EnvConfig
 from forecastops.config.sections.evaluate import EvaluateConfig
+from forecastops.config.sections.executor import ExecutorConfig
 from forecastops.config.sections.features import FeaturesConfig
 from forecastops.config.sections.model import ModelConfig
 from forecastops.config.sections.monitor import MonitorConfig
@@ -26,6 +27,7 @@ class Params(Section):
     features: FeaturesConfig
     model: ModelConfig
     train: TrainConfig
+    executor: ExecutorConfig
     registry: RegistryConfig
     monitor: MonitorConfig
     data: DataConfig

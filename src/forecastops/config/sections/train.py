@@ -1,4 +1,6 @@
-"""The ``train`` section: forecast horizon, the time split, seed and where training runs."""
+"""The ``train`` section: forecast horizon, the time split, seed and the device networks train on.
+
+Where the fits run (processes, a Ray cluster) is the ``executor`` section."""
 
 from __future__ import annotations
 
@@ -20,5 +22,6 @@ class TrainConfig(Section):
     split: SplitConfig
     seed: int
     device: Literal["auto", "cpu", "cuda"]
-    n_jobs: int = Field(ge=1)
+    # NN mini-batch on a GPU (a CUDA device is idle at a CPU's batch); on CPU model.nn.batch_size
+    gpu_batch_size: int = Field(ge=1)
     torch_threads: int = Field(ge=1)

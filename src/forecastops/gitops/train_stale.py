@@ -1,0 +1,121 @@
+"""``forecastops train-stale``: train every stale region at once on the executor, then let DVC record
+them, so ``dvc status`` is clean afterwards.
+
+``dvc repro`` runs stages one after another, so on its own it trains region after region. Here the
+fits of every region whose ``train@<region>`` stage is stale (``dvc status``) are computed together
+on the configured executor (``conf/executor``: all of a cluster busy across regions) and kept in the
+work store; then ``dvc repro`` runs each stale train stage, which finds its fits precomputed and only
+assembles them. DVC's cache and ``dvc.lock`` stay the single record of every model, exactly as a
+plain ``dvc repro`` writes them. A one-region change leaves one stage stale: only that region
+trains. A failing segment is named, the others are kept, the command exits non-zero, and its rerun
+fits only what failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+
+from forecastops.config.load import load_params, section
+from forecastops.config.sections.executor import ExecutorConfig, describe_executor
+from forecastops.config.sections.features import FeaturesConfig
+from forecastops.config.sections.model import ModelConfig
+from forecastops.config.sections.segments import SegmentsConfig
+from forecastops.config.sections.train import TrainConfig
+from forecastops.errors import ForecastopsError
+from forecastops.exec.run import run_tasks
+from forecastops.exec.store import WorkStore
+from forecastops.exec.task import Task
+from forecastops.gitops.repro import repro
+from forecastops.modeling.jobs import plan_region
+
+FEATURES = Path("artifacts/features")  # the featurize stage's output (dvc.yaml)
+UPSTREAM = "featurize"  # the stage whose outputs the fits read
+
+
+def selected(names: str | None, segments: SegmentsConfig) -> list[str]:
+    """``--regions a,b`` (each declared in params.yaml), or every region."""
+    if not names:
+        return list(segments.regions)
+    wanted = [n.strip() for n in names.split(",") if n.strip()]
+    unknown = [n for n in wanted if n not in segments.regions]
+    if unknown or not wanted:
+        raise ForecastopsError(
+            f"train-stale: --regions {names!r}: unknown {unknown}; declared: {sorted(segments.regions)}"
+        )
+    return wanted
+
+
+def _needs_fit(entries: list) -> bool:
+    """Whether ``dvc status`` says the stage must run its command: changed deps, params or command,
+    or outputs DVC's cache does not hold (outputs merely deleted or edited it restores)."""
+    for entry in entries:
+        if isinstance(entry, str) or "changed deps" in entry:
+            return True
+        if "not in cache" in (entry.get("changed outs") or {}).values():
+            return True
+    return False
+
+
+def stale_regions(regions: list[str], repo: Path) -> list[str]:
+    """The regions whose train stage ``dvc repro`` would run."""
+    targets = [f"train@{r}" for r in regions]
+    out = subprocess.run(
+        ["dvc", "status", "--json", *targets], cwd=repo, capture_output=True, text=True
+    )
+    if out.returncode != 0:
+        raise ForecastopsError(f"dvc status failed (exit {out.returncode}): {out.stderr.strip()}")
+    status = json.loads(out.stdout or "{}")
+    return [r for r in regions if _needs_fit(status.get(f"train@{r}", []))]
+
+
+def fit_tasks(params: dict, regions: list[str], features_dir: Path) -> Iterator[Task]:
+    """Every fit of ``regions``, region by region (rows are read only as the executor asks)."""
+    segments = section(params, "segments", SegmentsConfig)
+    feat_cfg = section(params, "features", FeaturesConfig)
+    train_cfg = section(params, "train", TrainConfig)
+    for region in regions:
+        model_cfg = ModelConfig.model_validate(segments.model_params(region, params["model"]))
+        features = pd.read_parquet(features_dir / f"{region}.parquet")
+        yield from plan_region(features, region, segments, (model_cfg, feat_cfg, train_cfg)).tasks
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--params", default="params.yaml")
+    parser.add_argument(
+        "--regions",
+        default=None,
+        help="comma-separated regions (a runner's group); default: all, then the whole pipeline",
+    )
+    parser.add_argument(
+        "--force", action="store_true", help="fit every selected region, stale or not"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    repo = Path(".")
+    params = load_params(args.params)
+    regions = selected(args.regions, section(params, "segments", SegmentsConfig))
+    executor = section(params, "executor", ExecutorConfig).root
+    code = repro([UPSTREAM], repo)  # the features every fit reads, current
+    if code:
+        return code
+    stale = regions if args.force else stale_regions(regions, repo)
+    print(
+        f"train-stale: {len(stale)} of {len(regions)} regions to train: {', '.join(stale) or '-'}"
+    )
+    store = WorkStore.near(repo / "models")
+    report = run_tasks(fit_tasks(params, stale, repo / FEATURES), executor, store)
+    if report.failures:
+        raise ForecastopsError(report.failure_text(f"{len(stale)} regions", store))
+    print(f"train-stale: on {describe_executor(executor)}: {report.summary()}")
+    targets = [f"train@{r}" for r in regions] if args.regions else []
+    code = repro([*targets, *(["--force"] if args.force else [])], repo)
+    if code == 0:
+        store.drop(report.keys)  # any DVC restored instead of running its stage
+    return code

@@ -1,0 +1,145 @@
+"""`forecastops train-stale` on the real DVC pipeline (committed sample, env=local): every stale
+region fitted at once on the executor, recorded by `dvc repro` so `dvc status` is clean and
+`dvc.lock` is what the stages alone would write; a one-region change trains one region; a failing
+segment is named and only it is refitted; region groups on separate runners meet in one dvc.lock
+through DVC's run-cache (main.yml's matrix and gather jobs)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from forecastops import cli
+from forecastops.config.compose import compose, dump
+from forecastops.exec.store import WorkStore
+from forecastops.gitops.smoke import prepare
+from forecastops.modeling import jobs
+
+REPO = Path(__file__).resolve().parents[2]
+DVC = str(Path(sys.executable).parent / "dvc")
+BROKEN = "texas/small/slow"
+pytestmark = pytest.mark.slow
+
+
+def dvc(*args: str, cwd: Path) -> str:
+    out = subprocess.run([DVC, *args], cwd=cwd, capture_output=True, text=True, check=False)
+    assert out.returncode == 0, out.stdout + out.stderr
+    return out.stdout + out.stderr
+
+
+def set_params(ws: Path, *overrides: str) -> None:
+    (ws / "params.yaml").write_text(dump(compose(["env=local", *overrides], REPO / "conf")))
+
+
+@pytest.fixture(scope="module")
+def ws(tmp_path_factory):
+    """A scratch pipeline workspace trained once by train-stale (2 regions, 10 fits)."""
+    root = tmp_path_factory.mktemp("stale")
+    workdir = prepare(root / "ws", [], repo=REPO)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(workdir)
+        assert cli.main(["train-stale"]) == 0
+    return workdir
+
+
+def test_train_stale_records_what_the_stages_alone_would(ws, monkeypatch):
+    assert "Data and pipelines are up to date" in dvc("status", cwd=ws)
+    assert WorkStore.near(ws / "models").keys() == []  # everything recorded is DVC's now
+    lock = (ws / "dvc.lock").read_bytes()
+    # each train stage now fits on its own (nothing precomputed): byte-identical models, same lock
+    log = dvc("repro", "--force", "--single-item", "train@northeast", "train@texas", cwd=ws)
+    assert "(5 fits computed, 0 kept from earlier runs)" in log
+    assert (ws / "dvc.lock").read_bytes() == lock
+
+
+def test_a_one_region_change_trains_only_that_region(ws, monkeypatch, capfd):
+    monkeypatch.chdir(ws)
+    set_params(ws, "+segments.all_regions.texas.model.lasso.alpha=0.002")
+    assert cli.main(["train-stale"]) == 0
+    out = capfd.readouterr().out
+    assert "train-stale: 1 of 2 regions to train: texas" in out
+    assert "5 fits computed, 0 kept from earlier runs" in out  # texas' fits, all at once
+    assert "Running stage 'train@texas'" in out and "Running stage 'train@northeast'" not in out
+    assert "Data and pipelines are up to date" in dvc("status", cwd=ws)
+
+
+def test_a_failing_segment_is_named_and_only_it_refits(ws, monkeypatch, capfd):
+    """One segment's fit fails (as a GPU out of memory would): train-stale names it, exits non-zero
+    and records nothing; the other fits are kept and the rerun fits only the failed one."""
+    monkeypatch.chdir(ws)
+    set_params(ws, "+segments.all_regions.texas.model.lasso.alpha=0.003", "executor.n_jobs=1")
+    recorded = _entry(ws / "dvc.lock", "train@texas")
+    fit = jobs.fit_components
+
+    def flaky(rows, segment, *args):
+        if segment == BROKEN:
+            raise RuntimeError("CUDA out of memory (injected)")
+        return fit(rows, segment, *args)
+
+    monkeypatch.setattr(jobs, "fit_components", flaky)
+    assert cli.main(["train-stale"]) == 2
+    err = capfd.readouterr().err
+    assert "1 of 5 fits of 1 regions failed; the 4 that finished are kept" in err
+    assert f"  {BROKEN}: RuntimeError: CUDA out of memory (injected)" in err
+    # nothing of texas recorded (featurize ran: its params hold every region's overrides)
+    assert _entry(ws / "dvc.lock", "train@texas") == recorded
+    assert "train@texas" in dvc("status", cwd=ws)
+    assert len(WorkStore.near(ws / "models").keys()) == 4
+
+    monkeypatch.setattr(jobs, "fit_components", fit)
+    assert cli.main(["train-stale"]) == 0
+    out = capfd.readouterr().out
+    assert "1 fits computed, 4 kept from earlier runs" in out
+    assert "Data and pipelines are up to date" in dvc("status", cwd=ws)
+
+
+def _runner(ws: Path, name: str) -> Path:
+    """A fresh checkout of ``ws`` (its files, no DVC cache or outputs), pulled from the remote."""
+    copy = ws.parent / name
+    keep = shutil.ignore_patterns("cache", "models", "artifacts", "outputs", ".forecastops")
+    shutil.copytree(ws, copy, ignore=keep)
+    dvc("pull", "--allow-missing", cwd=copy)
+    return copy
+
+
+def _entry(lock: Path, stage: str) -> dict:
+    """What dvc.lock records for one stage (its deps', params' and outputs' hashes)."""
+    return yaml.safe_load(lock.read_text())["stages"][stage]
+
+
+def test_region_groups_on_separate_runners_meet_in_one_dvc_lock(ws, tmp_path, monkeypatch):
+    """main.yml: each runner trains its group and pushes with the run-cache; the gather job's
+    `dvc repro --pull` restores every train stage (nothing retrains) and writes one dvc.lock."""
+    dvc("remote", "add", "-f", "-d", "store", str(tmp_path / "remote"), cwd=ws)
+    dvc("push", "--run-cache", cwd=ws)
+    set_params(
+        ws,
+        "+segments.all_regions.texas.model.lasso.alpha=0.004",
+        "+segments.all_regions.northeast.model.lasso.alpha=0.004",
+    )
+    runners = {}
+    for region in ("northeast", "texas"):
+        runners[region] = _runner(ws, f"runner-{region}")
+        monkeypatch.chdir(runners[region])
+        assert cli.main(["train-stale", "--regions", region]) == 0
+        dvc("push", "--run-cache", cwd=runners[region])
+    gather = _runner(ws, "gather")
+    monkeypatch.chdir(gather)
+    log = subprocess.run(
+        [sys.executable, "-m", "forecastops.cli", "repro", "--pull"],
+        cwd=gather,
+        capture_output=True,
+        text=True,
+    )
+    assert log.returncode == 0, log.stdout + log.stderr
+    for region, runner in runners.items():
+        assert f"Stage 'train@{region}' is cached - skipping run" in log.stdout
+        stage = f"train@{region}"
+        assert _entry(gather / "dvc.lock", stage) == _entry(runner / "dvc.lock", stage)
+    assert "Running stage 'train@" not in log.stdout and "Running stage 'score'" in log.stdout
+    assert "Data and pipelines are up to date" in dvc("status", cwd=gather)
