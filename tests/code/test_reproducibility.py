@@ -42,8 +42,8 @@ PINNED = [
     "reports/metrics.json",
     "reports/data_validation.json",
     "reports/live/evaluate/metrics.json",
-    "reports/live/train/northeast/metrics.json",
-    "reports/live/train/texas/metrics.json",
+    "reports/live/regions/northeast/metrics.json",
+    "reports/live/regions/texas/metrics.json",
     "reports/plots/weekly_totals.csv",
     "reports/plots/segment_mape.json",
     "outputs/forecasts.csv",
@@ -201,10 +201,12 @@ def test_dvc_metrics_show_stays_readable_on_the_default_configuration(tmp_path):
     preds = _default_predictions(segments)
     result = evaluate(preds, segments, EvaluateConfig.model_validate(params["evaluate"]))
     live.write(tmp_path / "reports/live/evaluate", live.overall_values(result))
+    values = {}
     for region, rows in preds.groupby("region"):
         scores = {"segments": {k: {"nn_source_scores": {"own": 0.3}} for k in rows["segment"]}}
-        values = live.region_values(rows, scores, params["model"]["ensemble"]["select_metric"])
-        live.write(tmp_path / f"reports/live/train/{region}", values)
+        select = params["model"]["ensemble"]["select_metric"]
+        values[region] = live.region_values(rows, scores, select)
+    live.write_regions(tmp_path / "reports/live/regions", values)
     shutil.copy2(ROOT / "dvc.yaml", tmp_path / "dvc.yaml")
     shutil.copy2(ROOT / "params.yaml", tmp_path / "params.yaml")
     dvc = [sys.executable, "-m", "dvc"]

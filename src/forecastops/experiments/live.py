@@ -1,11 +1,14 @@
 """Experiment tracking with DVCLive: what ``dvc exp show`` and ``dvc metrics show`` list.
 
-Each ``train@<region>`` logs its segments' test WAPE and the validation score its ensemble was
-chosen on to ``reports/live/train/<region>/``; ``evaluate`` logs the overall and per-class figures to
-``reports/live/evaluate/``. The region is in the path, not in the keys, so ``dvc metrics show`` prints
-one row per region under shared columns (``large.fast.wape`` ...). dvc.yaml declares these files as
-metrics (kept in git); DVCLive neither saves experiments nor edits dvc.yaml itself (``dvc exp run``
-records them), and each directory is written in scratch and moved into place, never half-written.
+``evaluate`` logs the overall and per-class figures to ``reports/live/evaluate/`` and, per region,
+its segments' test WAPE and the validation score each ensemble was chosen on (from the region's
+``segments.json``) to ``reports/live/regions/<region>/``. The region is in the path, not in the keys,
+so ``dvc metrics show`` prints one row per region under shared columns (``large.fast.wape`` ...).
+The train stages log nothing outside ``models/<region>``: a file they wrote with ``cache: false``
+could not be restored from DVC's run-cache, which main.yml's gather job relies on. dvc.yaml declares
+these files as metrics (kept in git); DVCLive neither saves experiments nor edits dvc.yaml itself
+(``dvc exp run`` records them), and each directory is written in scratch and moved into place, never
+half-written.
 """
 
 from __future__ import annotations
@@ -22,15 +25,27 @@ OVERALL_KEYS = ("mape", "wape", "mase", "bias", "mape_reduction", "segments_pass
 CLASS_KEYS = ("mape", "wape", "mase", "passed", "total")  # per class (velocity label)
 
 
+def _log(out_dir: Path, values: dict[str, float | int | None]) -> None:
+    live = Live(dir=str(out_dir), save_dvc_exp=False, dvcyaml=False, report=None)
+    for name, value in values.items():
+        if value is not None:
+            live.log_metric(name, value, plot=False)
+    live.end()
+
+
 def write(out_dir: str | Path, values: dict[str, float | int | None]) -> None:
     """``values`` (``a/b/c`` nests as ``{"a": {"b": {"c": ...}}}``) into ``out_dir/metrics.json``;
     undefined values (``None``) are left out."""
     with io.atomic_path(out_dir) as tmp:
-        live = Live(dir=str(tmp), save_dvc_exp=False, dvcyaml=False, report=None)
-        for name, value in values.items():
-            if value is not None:
-                live.log_metric(name, value, plot=False)
-        live.end()
+        _log(tmp, values)
+
+
+def write_regions(out_dir: str | Path, values: dict[str, dict[str, float | int | None]]) -> None:
+    """Each region's ``values`` into ``out_dir/<region>/metrics.json``, all moved in at once."""
+    with io.atomic_path(out_dir) as tmp:
+        tmp.mkdir(parents=True)
+        for region, region_values in values.items():
+            _log(tmp / region, region_values)
 
 
 def _best(scores: dict[str, float | None]) -> float | None:

@@ -20,6 +20,7 @@ import pandas as pd
 from forecastops import io
 from forecastops.config.compose import compose, validate
 from forecastops.errors import ForecastopsError
+from forecastops.exec.store import WorkStore
 from forecastops.experiments import search
 from forecastops.experiments.conf_edit import set_values
 from forecastops.stages.train import train_region
@@ -68,13 +69,17 @@ def run(args: argparse.Namespace) -> int:
     print(
         f"tune {region}: {len(points) - 1} candidates ({typed.tune.method}) + the current settings"
     )
+    executor = typed.executor.root
     scores = []
     scratch = io.scratch_root(Path(args.params).resolve())
     scratch.mkdir(parents=True, exist_ok=True)
     for point, model in zip(points, models, strict=True):
         with tempfile.TemporaryDirectory(dir=scratch) as tmp:
-            _, summary = train_region(
-                features, region, typed.segments, model, typed.features, typed.train, Path(tmp)
+            # a store of its own: a candidate's fits never reach the pipeline's work store
+            store = WorkStore(Path(tmp) / "work")
+            configs = (model, typed.features, typed.train)
+            _, summary, _ = train_region(
+                features, region, typed.segments, configs, Path(tmp) / "models", executor, store
             )
         scores.append(validation_score(summary))
         shown = "n/a" if scores[-1] is None else f"{scores[-1]:.4f}"

@@ -17,6 +17,7 @@ import pandas as pd
 from forecastops import io
 from forecastops.config.load import load_params, section
 from forecastops.config.sections.evaluate import EvaluateConfig
+from forecastops.config.sections.model import ModelConfig
 from forecastops.config.sections.segments import SegmentsConfig
 from forecastops.errors import ForecastopsError
 from forecastops.experiments import live
@@ -91,11 +92,27 @@ def load_predictions(models_dir: Path, regions: list[str]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
+def region_live_values(
+    preds: pd.DataFrame, models_dir: Path, segments: SegmentsConfig, model_params: dict
+) -> dict[str, dict]:
+    """Per region, what DVCLive logs of its training: each segment's test WAPE and the validation
+    score its ensemble was chosen on (the region's ``segments.json``)."""
+    out = {}
+    for region, rows in preds.groupby("region", sort=True):
+        summary = json.loads((models_dir / str(region) / "segments.json").read_text())
+        cfg = ModelConfig.model_validate(segments.model_params(str(region), model_params))
+        out[str(region)] = live.region_values(rows, summary, cfg.ensemble.select_metric)
+    return out
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--params", default="params.yaml")
     parser.add_argument("--models", default="models")
     parser.add_argument("--out", default="reports/metrics.json")
     parser.add_argument("--live", default=None, help="DVCLive metrics dir (default: none)")
+    parser.add_argument(
+        "--live-regions", default=None, help="DVCLive dir of per-region dirs (default: none)"
+    )
 
 
 @recorded("evaluate")  # wall, CPU, peak RSS -> monitor
@@ -121,6 +138,9 @@ def run(args: argparse.Namespace) -> int:
     io.write_json(args.out, result)
     if args.live:
         live.write(args.live, live.overall_values(result))
+    if args.live_regions:
+        values = region_live_values(preds, Path(args.models), segments, params["model"])
+        live.write_regions(args.live_regions, values)
     o = result["overall"]
 
     def f(key: str, spec: str = ".3f") -> str:

@@ -33,7 +33,6 @@ from forecastops.config.sections.train import TrainConfig
 from forecastops.errors import ForecastopsError
 from forecastops.exec.run import Report, run_tasks
 from forecastops.exec.store import WorkStore
-from forecastops.experiments import live
 from forecastops.modeling.ensemble import segment_dir
 from forecastops.modeling.fit import finish_segment
 from forecastops.modeling.jobs import (
@@ -102,7 +101,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--features", default=None, help="default: artifacts/features/<region>.parquet"
     )
     parser.add_argument("--out", default=None, help="default: models/<region>")
-    parser.add_argument("--live", default=None, help="DVCLive metrics dir (default: none)")
 
 
 @recorded("train", key="region")  # wall, CPU, peak RSS -> monitor
@@ -135,8 +133,6 @@ def run(args: argparse.Namespace) -> int:
         versions = json.dumps(runtime_versions(), indent=2, sort_keys=True)
         (tmp / "provenance.json").write_text(versions + "\n")
     store.drop(report.keys)  # written: DVC records the models from here on
-    if args.live:
-        live.write(args.live, live.region_values(preds, summary, model_cfg.ensemble.select_metric))
     # Timings go to the log, not the output, so identical inputs give byte-identical models.
     took = time.perf_counter() - started
     print(
