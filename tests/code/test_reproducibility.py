@@ -207,6 +207,15 @@ def test_dvc_metrics_show_stays_readable_on_the_default_configuration(tmp_path):
         select = params["model"]["ensemble"]["select_metric"]
         values[region] = live.region_values(rows, scores, select)
     live.write_regions(tmp_path / "reports/live/regions", values)
+    monitoring = {  # every alert kind and level the monitor raises, and matched forecasts
+        "summary": {
+            "alerts": 13,
+            "by_level": {"alert": 1, "warn": 12},
+            "by_kind": {"drift": 10, "quality": 1, "accuracy": 1, "stale": 1},
+        },
+        "accuracy": {"matched_rows": 12351},
+    }
+    live.write(tmp_path / "reports/live/monitor", live.monitor_values(monitoring))
     shutil.copy2(ROOT / "dvc.yaml", tmp_path / "dvc.yaml")
     shutil.copy2(ROOT / "params.yaml", tmp_path / "params.yaml")
     dvc = [sys.executable, "-m", "dvc"]
@@ -215,7 +224,7 @@ def test_dvc_metrics_show_stays_readable_on_the_default_configuration(tmp_path):
         [*dvc, "metrics", "show"], cwd=tmp_path, capture_output=True, text=True, check=True
     ).stdout
     lines = out.splitlines()
-    # a header, a row per region, the overall row, and monitoring's (issue 9: a metrics file too)
+    # a header, a row per region, the overall row, and monitoring's alert counts (issue 9)
     assert len(lines) == 1 + 14 + 1 + 1, out
     widest = max(len(line) for line in lines)
     print(f"dvc metrics show, default configuration: {len(lines)} lines, widest {widest} chars")

@@ -71,3 +71,13 @@ def overall_values(result: dict) -> dict:
     for cls, block in result.get("classes", {}).items():
         out.update({f"classes/{cls}/{k}": block.get(k) for k in CLASS_KEYS})
     return out
+
+
+def monitor_values(report: dict) -> dict:
+    """The monitoring report's headline: alerts by level and kind, forecasts matched with actuals."""
+    summary = report["summary"]
+    out: dict[str, float | int | None] = {"alerts": summary["alerts"]}
+    out.update({f"level/{k}": v for k, v in sorted(summary["by_level"].items())})
+    out.update({f"kind/{k}": v for k, v in sorted(summary["by_kind"].items())})
+    out["matched_rows"] = report["accuracy"]["matched_rows"]
+    return out

@@ -23,6 +23,7 @@ from forecastops.config.sections.monitor import LEVELS, MonitorConfig
 from forecastops.config.sections.segments import SegmentsConfig
 from forecastops.config.sections.train import TrainConfig
 from forecastops.config.sections.validation import ValidationConfig
+from forecastops.experiments import live
 from forecastops.monitoring import accuracy, resources
 from forecastops.monitoring.alerts import reaching
 from forecastops.monitoring.inputs import read_features, read_forecasts, read_table
@@ -68,6 +69,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--metrics", default="reports/metrics.json")
     parser.add_argument("--log", default="monitoring/forecast_log.parquet")
     parser.add_argument("--out", default="reports/monitoring.json")
+    parser.add_argument("--live", default=None, help="DVCLive dir for the alert counts")
     parser.add_argument(
         "--resources",
         default="reports/resources.json",
@@ -92,6 +94,8 @@ def run(args: argparse.Namespace) -> int:
     io.write_parquet(args.log, data.log)
     io.write_json(args.out, report)
     io.write_json(args.resources, resources.summary(data.records))
+    if args.live:
+        live.write(args.live, live.monitor_values(report))
     fail_on = args.fail_on or cfg.fail_on
     s = report["summary"]
     print(
