@@ -104,7 +104,7 @@ def test_failed_training_runs_notify_without_waiting_for_a_reviewer():
 
 def test_the_pipeline_stage_never_fails_on_alerts_but_make_monitor_does():
     stages = yaml.safe_load((ROOT / "dvc.yaml").read_text())["stages"]
-    assert stages["monitor"]["cmd"].endswith("--fail-on never")
-    assert stages["monitor"]["outs"] == [{"monitoring/forecast_log.parquet": {"persist": True}}]
+    assert "--fail-on never" in stages["monitor"]["cmd"]
+    assert stages["monitor"]["outs"][0] == {"monitoring/forecast_log.parquet": {"persist": True}}
     recipe = dry_run("monitor")
     assert recipe.index("forecastops repro dashboard") < recipe.index("monitoring.json check")
