@@ -17,6 +17,9 @@ PYPI_INDEX ?= https://pypi.org/simple
 TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
 # where `make lock` finds the CPU torch (offline: TORCH_RESOLVE="--find-links DIR-with-the-wheel")
 TORCH_RESOLVE ?= --extra-index-url $(TORCH_INDEX)
+# pip's retries per index request: an index that cannot be reached (PyTorch's, on a machine that
+# only reaches PyPI and a local wheel) costs each package one quick retry, not five with backoff
+PIP_RETRIES ?= 1
 LOCK_FLAGS ?=# e.g. --upgrade, --upgrade-package pandas (default: keep the current pins)
 UV_VERSION ?= 0.13.9
 UV_VENV ?= .tools/uv
@@ -33,7 +36,7 @@ $(BIN)/.installed: pyproject.toml $(LOCK)
 	[ "$$v" = "$(LOCK_PYTHON)" ] || { echo "error: $(LOCK) is locked for Python $(LOCK_PYTHON)," \
 	  "$(PYTHON) is $$v: run PYTHON=python$(LOCK_PYTHON) make install" >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --require-hashes -r $(LOCK)
+	$(BIN)/pip install -q --retries $(PIP_RETRIES) --require-hashes -r $(LOCK)
 	$(BIN)/pip install -q --no-deps --no-build-isolation -e .
 	$(BIN)/pip check
 	touch $@
