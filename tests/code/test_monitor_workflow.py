@@ -105,6 +105,10 @@ def test_failed_training_runs_notify_without_waiting_for_a_reviewer():
 def test_the_pipeline_stage_never_fails_on_alerts_but_make_monitor_does():
     stages = yaml.safe_load((ROOT / "dvc.yaml").read_text())["stages"]
     assert "--fail-on never" in stages["monitor"]["cmd"]
-    assert stages["monitor"]["outs"][0] == {"monitoring/forecast_log.parquet": {"persist": True}}
+    assert stages["monitor"]["outs"] == [
+        {"monitoring/forecast_log.parquet": {"persist": True}},
+        {"reports/monitoring.json": {"cache": False}},
+    ]
+    assert stages["monitor"]["metrics"] == [{"reports/live/monitor/metrics.json": {"cache": False}}]
     recipe = dry_run("monitor")
     assert recipe.index("forecastops repro dashboard") < recipe.index("monitoring.json check")
