@@ -64,6 +64,35 @@ def table(doc: dict) -> list[str]:
         for b in blocks.values()
     ]
     lines.append("| " + " | ".join(["segments passing the gate", *gate]) + " |")
+    return lines + count_rows(doc, list(blocks))
+
+
+def count_rows(doc: dict, blocks: list[str]) -> list[str]:
+    """Segment counts per class: WAPE against the better component (strictly, and beyond the
+    noise of the test weeks), and bias within the tolerance."""
+    tolerance = doc["overall"]["bias_tolerance"]
+    tests = (
+        (
+            "WAPE ≤ better component",
+            lambda s: s["wape"] <= min(s["lasso_wape"], s["nn_wape"]) + 1e-12,
+        ),
+        (
+            "WAPE worse than a component beyond noise",
+            lambda s: s["versus_better_component"]["verdict"] == "worse",
+        ),
+        (f"bias within ±{tolerance:.0%}", lambda s: abs(s["bias"]) <= tolerance + 1e-12),
+    )
+    lines = []
+    for name, test in tests:
+        cells = []
+        for block in blocks:
+            rows = [
+                v
+                for k, v in doc["segments"].items()
+                if block == "overall" or block == f"{k.rsplit('/', 1)[-1]} movers"
+            ]
+            cells.append(f"{sum(bool(test(v)) for v in rows)}/{len(rows)}")
+        lines.append("| " + " | ".join([f"segments: {name}", *cells]) + " |")
     return lines
 
 

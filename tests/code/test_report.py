@@ -17,13 +17,13 @@ from conftest import MASE_PER_MAPE, commit_files, metrics
 from forecastops import cli
 from forecastops.config.sections.evaluate import EvaluateConfig
 from forecastops.config.sections.report import BootstrapConfig
-from forecastops.gitops.report.bootstrap import paired_intervals
 from forecastops.gitops.report.diff import diff_metrics
 from forecastops.gitops.report.metrics_md import build_diff_markdown
 from forecastops.gitops.report.noise import Noise
 from forecastops.gitops.report.pr_comment import PrInputs, build_pr_markdown
 from forecastops.gitops.report.validation_md import build_validation_markdown
 from forecastops.quality import metrics as qm
+from forecastops.quality.bootstrap import paired_intervals
 
 PARAMS_YAML = """evaluate:
   gate:

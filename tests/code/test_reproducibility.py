@@ -29,6 +29,7 @@ import pytest
 from forecastops import cli
 from forecastops.config.compose import compose
 from forecastops.config.sections.evaluate import EvaluateConfig
+from forecastops.config.sections.report import ReportConfig
 from forecastops.config.sections.segments import SegmentsConfig
 from forecastops.config.sections.validation import ValidationConfig
 from forecastops.data.validate import stage as validate_stage
@@ -199,7 +200,8 @@ def test_dvc_metrics_show_stays_readable_on_the_default_configuration(tmp_path):
     segments = SegmentsConfig.model_validate(params["segments"])
     assert len(segments.segment_keys()) == 56
     preds = _default_predictions(segments)
-    result = evaluate(preds, segments, EvaluateConfig.model_validate(params["evaluate"]))
+    boot = ReportConfig.model_validate(params["report"]).bootstrap
+    result = evaluate(preds, segments, EvaluateConfig.model_validate(params["evaluate"]), boot)
     live.write(tmp_path / "reports/live/evaluate", live.overall_values(result))
     values = {}
     for region, rows in preds.groupby("region"):

@@ -9,6 +9,7 @@ from forecastops.config.sections.evaluate import EvaluateConfig
 from forecastops.config.sections.executor import LocalExecutor
 from forecastops.config.sections.features import FeaturesConfig
 from forecastops.config.sections.model import ModelConfig
+from forecastops.config.sections.report import ReportConfig
 from forecastops.config.sections.segments import SegmentsConfig
 from forecastops.config.sections.train import TrainConfig
 from forecastops.exec.store import WorkStore
@@ -63,6 +64,7 @@ def test_ensemble_beats_historical_average_on_seasonal_promoted_series(
         fast,
         setup[2],
         section(local_params, "evaluate", EvaluateConfig),
+        section(local_params, "report", ReportConfig).bootstrap,
     )
     assert metrics["overall"]["wape"] < metrics["overall"]["baseline_wape"]
 

@@ -1,6 +1,6 @@
 """A segment's own components: LASSO and its embedding networks, fitted twice.
 
-First on the training weeks (the networks stop early on the validation weeks) to forecast the
+First on the training weeks (the networks stop early on the last of them) to forecast the
 validation weeks, where the ensemble is later chosen by models that never saw them; then refitted on
 train + val (the networks for their best epoch counts) and saved: forecasts use the newest weeks.
 """
@@ -23,7 +23,7 @@ from forecastops.modeling.design import Design
 from forecastops.modeling.lasso import fit_lasso, save_lasso
 from forecastops.modeling.net import batch_size_for, resolve_device, seed_everything
 from forecastops.modeling.nets import fit_nns, nn_shape, predict_nns, save_nns
-from forecastops.modeling.rows import canonical, splits
+from forecastops.modeling.rows import canonical, hold_out_last_weeks, splits
 
 
 @dataclass
@@ -60,8 +60,9 @@ def fit_components(
     numeric = numeric_columns(feat_cfg, train_cfg.horizon_weeks)
     design = Design.fit(train, numeric, feat_cfg.categoricals)
     lasso_val = fit_lasso(design, train, model_cfg.lasso, seed).predict(design.numeric_matrix(val))
+    fit, stop = hold_out_last_weeks(train, model_cfg.nn.stop_weeks, f"segment {segment}")
     nets, epochs = fit_nns(
-        design, train, model_cfg.nn, segment, train_cfg.seed, device, batch, val=val
+        design, fit, model_cfg.nn, segment, train_cfg.seed, device, batch, val=stop
     )
     nn_val = predict_nns(design, nets, val)
 

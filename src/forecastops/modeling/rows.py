@@ -30,3 +30,19 @@ def splits(rows: pd.DataFrame, what: str) -> tuple[pd.DataFrame, pd.DataFrame, p
             "each split needs rows (check train.split in conf/train and the data's date range)"
         )
     return train, val, test
+
+
+def hold_out_last_weeks(
+    train: pd.DataFrame, weeks: int, what: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The training rows before their last ``weeks`` weeks, and those weeks: the networks stop
+    early there, so the validation weeks stay unseen until the ensemble is chosen on them."""
+    last = sorted(train["week_start"].unique())[-weeks:]
+    tail = train["week_start"].isin(last)
+    fit, stop = train[~tail], train[tail]
+    if len(fit) == 0 or len(stop) == 0:
+        raise ForecastopsError(
+            f"train: {what} has {len(fit)} rows before its last {weeks} training weeks and "
+            f"{len(stop)} in them; both need rows (model.nn.stop_weeks in conf/model)"
+        )
+    return fit, stop

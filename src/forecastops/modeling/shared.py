@@ -21,7 +21,7 @@ from forecastops.features.columns import numeric_columns
 from forecastops.modeling.design import Design
 from forecastops.modeling.net import EmbeddingNet, batch_size_for, resolve_device
 from forecastops.modeling.nets import fit_nns, load_nns, nn_shape, predict_nns, save_nns
-from forecastops.modeling.rows import splits
+from forecastops.modeling.rows import hold_out_last_weeks, splits
 
 SHARED_DIR = "region_nn"
 SEGMENT_COLUMN = "segment"
@@ -35,7 +35,7 @@ def fit_shared_nn(
     train_cfg: TrainConfig,
     out_dir: Path,
 ) -> pd.Series:
-    """Fit on the training weeks (early stopping on validation), forecast validation, refit on
+    """Fit on the training weeks (early stopping on their last weeks), forecast validation, refit on
     train + val and save in ``out_dir``; returns the validation forecasts by row index."""
     rows = rows.sort_values(["segment", "store_id", "product_id", "week_start"], kind="stable")
     torch.set_num_threads(train_cfg.torch_threads)
@@ -46,7 +46,8 @@ def fit_shared_nn(
     cats = [*feat_cfg.categoricals, SEGMENT_COLUMN]
     key = f"{region}/shared"
     design = Design.fit(train, numeric, cats)
-    nets, epochs = fit_nns(design, train, model_cfg.nn, key, train_cfg.seed, device, batch, val=val)
+    fit, stop = hold_out_last_weeks(train, model_cfg.nn.stop_weeks, f"region {region}")
+    nets, epochs = fit_nns(design, fit, model_cfg.nn, key, train_cfg.seed, device, batch, val=stop)
     val_forecast = pd.Series(predict_nns(design, nets, val), index=val.index)
 
     seen = pd.concat([train, val])

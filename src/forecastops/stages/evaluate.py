@@ -18,13 +18,16 @@ from forecastops import io
 from forecastops.config.load import load_params, section
 from forecastops.config.sections.evaluate import EvaluateConfig
 from forecastops.config.sections.model import ModelConfig
+from forecastops.config.sections.report import BootstrapConfig, ReportConfig
 from forecastops.config.sections.segments import SegmentsConfig
 from forecastops.errors import ForecastopsError
 from forecastops.experiments import live
 from forecastops.monitoring.resources import recorded
 from forecastops.quality.blocks import score_block
+from forecastops.quality.bootstrap import OVERALL, WORSE
 from forecastops.quality.gate import Verdict, by_class, judge
 from forecastops.quality.plots import plot_segments, weekly_totals
+from forecastops.quality.versus import versus_better_component
 
 EPS = 1e-12  # a tie with the best component counts as "no worse"
 
@@ -52,20 +55,30 @@ def _counts(per_segment: dict[str, dict], bias_tolerance: float) -> dict[str, in
             s["wape"] is not None and s["wape"] <= min(s["lasso_wape"], s["nn_wape"]) + EPS
             for s in rows
         ),
+        # the strict count above treats a gap of 0.01 % as a loss; this one only a gap beyond the
+        # noise of the test weeks (``quality.versus``)
+        "segments_wape_worse_than_a_component": sum(
+            s["versus_better_component"]["verdict"] == WORSE for s in rows
+        ),
         "segments_nn_shared": sum(s["nn_source"] == "shared" for s in rows),
     }
 
 
-def evaluate(preds: pd.DataFrame, segments: SegmentsConfig, cfg: EvaluateConfig) -> dict:
+def evaluate(
+    preds: pd.DataFrame, segments: SegmentsConfig, cfg: EvaluateConfig, boot: BootstrapConfig
+) -> dict:
     """The metrics.json document: {"overall", "classes" (per segment class, with how many of its
     segments pass), "segments"}; each segment carries its gate verdict (which rule, the figure,
     the threshold, pass or why not)."""
     per_segment, verdicts = {}, {}
+    versus = versus_better_component(preds, boot)
     for key, rows in preds.groupby("segment", sort=True):
         per_segment[str(key)], verdicts[str(key)] = _segment_block(str(key), rows, cfg)
+        per_segment[str(key)]["versus_better_component"] = versus[str(key)]
     overall = score_block(preds)
     overall.update(
         {
+            "versus_better_component": versus[OVERALL],
             "segments_total": len(per_segment),
             "segments_passed": sum(v.passed for v in verdicts.values()),
             **_counts(per_segment, cfg.bias_tolerance),
@@ -120,8 +133,9 @@ def run(args: argparse.Namespace) -> int:
     params = load_params(args.params)
     segments = section(params, "segments", SegmentsConfig)
     cfg = section(params, "evaluate", EvaluateConfig)
+    boot = section(params, "report", ReportConfig).bootstrap
     preds = load_predictions(Path(args.models), list(segments.regions))
-    result = evaluate(preds, segments, cfg)
+    result = evaluate(preds, segments, cfg, boot)
     totals = weekly_totals(preds)
     plots = Path(cfg.plots_dir)
     with io.atomic_path(plots) as tmp:

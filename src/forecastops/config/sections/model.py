@@ -27,6 +27,7 @@ class NNConfig(Section):
     lr: float = Field(gt=0)
     weight_decay: float = Field(ge=0)
     patience: int = Field(ge=1)
+    stop_weeks: int = Field(ge=1)  # the training weeks early stopping watches (the last ones)
     # segment: one NN per segment. region: also one NN over the region's segments (the segment an
     # embedded categorical); each segment keeps whichever wins on its validation weeks.
     scope: Literal["segment", "region"]

@@ -1,8 +1,9 @@
 """The ``report`` section: how the PR and main-branch comments judge a metric delta against noise.
 
-A paired bootstrap over series (``gitops.report.bootstrap``) gives each delta an interval; only an
-interval that excludes 0 makes a change "better" or "worse". Not a stage's param: changing it never
-reruns the pipeline.
+A paired bootstrap over series (``quality.bootstrap``) gives each delta an interval; only an
+interval that excludes 0 makes a change "better" or "worse". ``evaluate`` judges each segment's
+ensemble against its better component by the same rule (``report.bootstrap`` is its param);
+``max_plots`` is no stage's.
 """
 
 from __future__ import annotations

@@ -16,7 +16,6 @@ from forecastops.config.sections.evaluate import EvaluateConfig
 from forecastops.config.sections.report import ReportConfig
 from forecastops.errors import ForecastopsError
 from forecastops.gitops.report import plots
-from forecastops.gitops.report.bootstrap import paired_intervals
 from forecastops.gitops.report.diff import diff_metrics
 from forecastops.gitops.report.markdown import WATERMARK
 from forecastops.gitops.report.metrics_md import build_diff_markdown
@@ -26,6 +25,7 @@ from forecastops.gitops.report.pr_comment import PrInputs, build_pr_markdown
 from forecastops.gitops.report.predictions import read_at_revision, read_workspace
 from forecastops.gitops.report.publish import publish
 from forecastops.gitops.report.sources import WORKSPACE, is_workspace, load_metrics, revision_label
+from forecastops.quality.bootstrap import paired_intervals
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from forecastops.gitops.report.bootstrap import Interval
 from forecastops.gitops.report.diff import COLUMNS, DECIMALS, RowDiff, differs
 from forecastops.gitops.report.noise import MARKS, Noise
+from forecastops.quality.bootstrap import Interval
 from forecastops.quality.metrics import as_number
 
 WATERMARK = "<!-- forecastops-report: {kind} -->"

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from forecastops.config.sections.report import BootstrapConfig
-from forecastops.gitops.report.bootstrap import BETTER, NOISE, NONE, SAME, WORSE, Interval
 from forecastops.gitops.report.diff import COLUMNS, MetricsDiff, differs
+from forecastops.quality.bootstrap import BETTER, NOISE, NONE, SAME, WORSE, Interval
 
 MARKS = {
     BETTER: "🟢 better",

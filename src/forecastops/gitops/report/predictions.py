@@ -18,9 +18,8 @@ from dvc.scm import RevError
 
 from forecastops import io
 from forecastops.errors import ForecastopsError
+from forecastops.quality.bootstrap import KEY
 
-KEY = ["segment", "store_id", "product_id", "week_start"]
-SERIES = ["segment", "store_id", "product_id"]
 COLUMNS = [*KEY, "actual", "ensemble", "baseline", "naive", "mase_scale"]
 
 

@@ -1,5 +1,8 @@
 """Paired bootstrap intervals of metric deltas (head - base), resampling series.
 
+Shared by the PR and main comments (run against run) and by ``evaluate`` (the ensemble against
+its better component, segment by segment).
+
 The weeks of one store x product series are not independent draws (its level carries over), so the
 unit resampled is the series: within each segment, series are drawn with replacement and a drawn
 series brings its base and head forecasts along together (paired), so the interval says how much
@@ -19,8 +22,9 @@ import numpy as np
 import pandas as pd
 
 from forecastops.config.sections.report import BootstrapConfig
-from forecastops.gitops.report.predictions import KEY, SERIES
 
+KEY = ["segment", "store_id", "product_id", "week_start"]  # one forecast row
+SERIES = ["segment", "store_id", "product_id"]  # the unit resampled
 OVERALL = "overall"
 # per-row sums every metric is built from, in this order
 STATS = (

@@ -1,0 +1,45 @@
+"""The ensemble against its better component, beyond the noise of the test weeks."""
+
+import numpy as np
+import pandas as pd
+
+from forecastops.config.sections.report import BootstrapConfig
+from forecastops.quality.versus import versus_better_component
+
+BOOT = BootstrapConfig(resamples=400, seed=1, level=0.95, min_effect=0.01)
+
+
+def _preds(segment: str, n_series: int, seed: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    weeks = pd.date_range("2024-01-01", periods=13, freq="W-MON")
+    idx = pd.MultiIndex.from_product([range(n_series), weeks], names=["store_id", "week_start"])
+    frame = idx.to_frame(index=False)
+    level = rng.uniform(5, 50, n_series)[frame["store_id"]]
+    frame["actual"] = rng.poisson(level).astype(float)
+    frame["lasso"] = level * 1.15  # consistently worse
+    frame["nn"] = level
+    frame["segment"], frame["product_id"] = segment, "p1"
+    frame["baseline"], frame["mase_scale"] = level, 1.0
+    return frame
+
+
+def test_a_tie_is_unchanged_noise_is_noise_and_a_real_gap_is_worse():
+    same = _preds("r/large/fast", 60, 0).assign(ensemble=lambda f: f["nn"])
+    noisy = _preds("r/large/slow", 60, 1)
+    noisy["ensemble"] = noisy["nn"] * (1 + np.random.default_rng(2).normal(0, 0.01, len(noisy)))
+    bad = _preds("r/small/fast", 60, 3).assign(ensemble=lambda f: f["nn"] * 1.3)
+    out = versus_better_component(pd.concat([same, noisy, bad], ignore_index=True), BOOT)
+    assert out["r/large/fast"]["component"] == "nn"
+    assert out["r/large/fast"]["verdict"] == "unchanged"
+    assert out["r/large/slow"]["verdict"] == "within noise"
+    assert out["r/small/fast"]["verdict"] == "worse"
+    assert out["r/small/fast"]["low"] > 0
+    assert out["overall"]["component"] == "per segment"
+
+
+def test_the_better_component_is_picked_per_segment():
+    frame = _preds("r/large/fast", 30, 4)
+    frame["lasso"], frame["nn"] = frame["nn"], frame["lasso"]  # now LASSO is the better one
+    out = versus_better_component(frame.assign(ensemble=frame["lasso"]), BOOT)
+    assert out["r/large/fast"]["component"] == "lasso"
+    assert out["r/large/fast"]["wape_delta"] == 0
