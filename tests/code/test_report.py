@@ -349,7 +349,9 @@ def _doc(frame: pd.DataFrame) -> dict:
         return out
 
     segments = {k: block(r) for k, r in frame.groupby("segment")}
-    return {"overall": block(frame), "segments": segments}
+    velocity = frame["segment"].str.rsplit("/", n=1).str[-1]
+    classes = {k: block(r) for k, r in frame.groupby(velocity)}
+    return {"overall": block(frame), "classes": classes, "segments": segments}
 
 
 def test_bootstrap_points_are_the_metrics_and_identical_runs_are_unchanged():
@@ -386,6 +388,29 @@ def test_a_real_shift_is_beyond_noise_and_a_jitter_is_within_it():
     assert again == intervals["texas/large/fast"]["wape"]
     other = paired_intervals(base, head, BOOT.model_copy(update={"seed": 9}))
     assert other["texas/large/fast"]["wape"].low != again.low
+
+
+def test_each_segment_class_gets_a_row_with_the_interval_of_its_segments_added_up():
+    segs = ("northeast/large/fast", "texas/large/fast", "texas/small/slow")
+    base = _predictions(segs)
+    head = base.copy()
+    slow = head["segment"] == "texas/small/slow"
+    head.loc[slow, "ensemble"] *= 1.35
+    intervals = paired_intervals(base, head, BOOT)
+    assert {"fast movers", "slow movers"} <= set(intervals)
+    # one slow segment: its class interval is its own; the fast class did not move
+    assert intervals["slow movers"]["wape"] == intervals["texas/small/slow"]["wape"]
+    assert intervals["fast movers"]["wape"].verdict(True) == "unchanged"
+    old, new = _doc(base)["classes"]["slow"], _doc(head)["classes"]["slow"]
+    assert intervals["slow movers"]["wape"].delta == pytest.approx(new["wape"] - old["wape"])
+    md = build_diff_markdown(_doc(base), _doc(head), evaluate=_gate(), noise=Noise(intervals, BOOT))
+    lines = md.splitlines()
+    top = [ln for ln in lines if ln.startswith("| **")]
+    assert [ln.split(" | ")[0] for ln in top] == [
+        "| **overall**", "| **fast movers**", "| **slow movers**"
+    ]  # fmt: skip
+    assert "🔴 worse [" in top[2] and top[2].endswith(" | – |")  # classes have no gate verdict
+    assert " | unchanged | " in top[1]
 
 
 def test_comment_marks_each_delta_and_says_when_nothing_moved_beyond_noise():
@@ -513,6 +538,10 @@ def test_cli_diff_reads_dvc_tracked_predictions_at_the_base_revision(git_repo):
     md = (git_repo / "main.md").read_text()
     assert "`texas/large/fast` MAPE, WAPE" in md and "🔴 worse [" in md
     assert "`northeast/large/fast`" not in md.split("<details>")[0]
+    # base and head on one chart for the changed segment, linked relative to the comment
+    charts = md.split("### Base vs head: changed segments")[1]
+    link = charts.split("![texas/large/fast](")[1].split(")")[0]
+    assert (git_repo / link).is_file() and "northeast" not in charts
 
 
 def test_publish_swaps_local_images_for_urls_and_never_leaves_a_broken_one(tmp_path, capsys):

@@ -17,15 +17,18 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from forecastops.config.sections.report import BootstrapConfig
+from forecastops.quality.gate import segment_class
 
 KEY = ["segment", "store_id", "product_id", "week_start"]  # one forecast row
 SERIES = ["segment", "store_id", "product_id"]  # the unit resampled
 OVERALL = "overall"
+CLASS_ROW = "{} movers"  # a segment class's row: its segments' draws added up, like the overall
 # per-row sums every metric is built from, in this order
 STATS = (
     "n_pos", "ape", "abs_err", "abs_actual", "n_zero", "sq_zero", "n", "sq", "base_ape", "scaled",
@@ -122,12 +125,13 @@ def _draws(segment: str, n_series: int, cfg: BootstrapConfig) -> np.ndarray:
 def paired_intervals(
     base: pd.DataFrame, head: pd.DataFrame, cfg: BootstrapConfig
 ) -> dict[str, dict[str, Interval]]:
-    """``{segment or "overall": {metric: Interval}}`` over the rows both runs forecast."""
+    """``{segment, "<class> movers" or "overall": {metric: Interval}}`` over the rows both runs
+    forecast."""
     paired = base.merge(head, on=KEY, suffixes=("_b", "_h"))
     stats = {side: _row_stats(paired, side) for side in ("_b", "_h")}
     groups = paired.groupby(SERIES, sort=True).ngroup().to_numpy()
     out: dict[str, dict[str, Interval]] = {}
-    totals = {side: 0.0 for side in stats}
+    totals: dict[str, dict[str, Any]] = {OVERALL: {side: 0.0 for side in stats}}
     for segment, rows in paired.groupby("segment", sort=True).indices.items():
         codes, series = np.unique(groups[rows], return_inverse=True)
         weights = np.vstack([_draws(str(segment), len(codes), cfg), np.ones(len(codes))])
@@ -136,8 +140,11 @@ def paired_intervals(
             per_series = np.zeros((len(codes), len(STATS)))
             np.add.at(per_series, series, values[rows])
             sums[side] = weights @ per_series
-            totals[side] = totals[side] + sums[side]
         out[str(segment)] = _intervals(sums["_b"], sums["_h"], cfg.level)
+        for group in (OVERALL, CLASS_ROW.format(segment_class(str(segment)))):
+            added = totals.setdefault(group, {side: 0.0 for side in stats})
+            for side in stats:
+                added[side] = added[side] + sums[side]
     if out:
-        out[OVERALL] = _intervals(totals["_b"], totals["_h"], cfg.level)
+        out.update({k: _intervals(v["_b"], v["_h"], cfg.level) for k, v in totals.items()})
     return out

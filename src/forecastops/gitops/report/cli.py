@@ -16,12 +16,12 @@ from forecastops.config.sections.evaluate import EvaluateConfig
 from forecastops.config.sections.report import ReportConfig
 from forecastops.errors import ForecastopsError
 from forecastops.gitops.report import plots
-from forecastops.gitops.report.diff import diff_metrics
+from forecastops.gitops.report.diff import MetricsDiff, diff_metrics
 from forecastops.gitops.report.markdown import WATERMARK
 from forecastops.gitops.report.metrics_md import build_diff_markdown
 from forecastops.gitops.report.noise import Noise
 from forecastops.gitops.report.params_md import params_diff
-from forecastops.gitops.report.pr_comment import PrInputs, build_pr_markdown
+from forecastops.gitops.report.pr_comment import PrInputs, build_pr_markdown, charts_section
 from forecastops.gitops.report.predictions import read_at_revision, read_workspace
 from forecastops.gitops.report.publish import publish
 from forecastops.gitops.report.sources import WORKSPACE, is_workspace, load_metrics, revision_label
@@ -36,6 +36,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     d.add_argument("--metrics", default="reports/metrics.json", help="metrics file path")
     d.add_argument("--title", default="Metrics diff")
     d.add_argument("--out", help="write the markdown here (default: stdout)")
+    d.add_argument("--charts-dir", default="reports/plots/compare")
     p = sub.add_parser("pr", help="the pull-request comment (smoke run vs the base branch)")
     p.add_argument("--base", required=True, help="git revision of the base branch")
     p.add_argument(
@@ -106,8 +107,8 @@ def report_diff(args: argparse.Namespace, params: dict, evaluate: EvaluateConfig
     if head is None:
         where = args.metrics if is_workspace(args.head) else f"{args.head}:{args.metrics}"
         raise ForecastopsError(f"{where}: no metrics to report (run the pipeline first)")
-    noise, _ = compare(args, params, args.head)
-    return build_diff_markdown(
+    noise, rows = compare(args, params, args.head)
+    text = build_diff_markdown(
         base,
         head,
         evaluate=evaluate,
@@ -117,6 +118,19 @@ def report_diff(args: argparse.Namespace, params: dict, evaluate: EvaluateConfig
         title=args.title,
         watermark=WATERMARK.format(kind="main"),
     )
+    charts = _charts(args, params, diff_metrics(base, head, evaluate), rows)
+    return text + ("\n" + "\n".join(charts_section(charts)) if charts else "")
+
+
+def _charts(args: argparse.Namespace, params: dict, diff: MetricsDiff, rows: tuple) -> dict:
+    """Base and head on one chart per most-moved segment (``report.max_plots``): segment ->
+    image link relative to the comment (``--out``); none without both runs' rows."""
+    base_rows, head_rows = rows
+    if base_rows is None or head_rows is None:
+        return {}
+    limit = section(params, "report", ReportConfig, source=args.params).max_plots
+    images = plots.draw(base_rows, head_rows, plots.most_moved(diff, limit), args.charts_dir)
+    return plots.links(images, args.out or "comment.md")  # stdout: relative to here
 
 
 def report_pr(args: argparse.Namespace, params: dict, evaluate: EvaluateConfig) -> str:
@@ -126,13 +140,8 @@ def report_pr(args: argparse.Namespace, params: dict, evaluate: EvaluateConfig) 
         raise ForecastopsError(f"{head_path}: not found; run `make smoke` first")
     base = load_metrics(args.base, args.metrics)
     args.predictions = args.predictions or ["reports/smoke/predictions.parquet"]
-    noise, (base_rows, head_rows) = compare(args, params, None)
-    charts: dict[str, str] = {}
-    if base_rows is not None and head_rows is not None:
-        limit = section(params, "report", ReportConfig, source=args.params).max_plots
-        chosen = plots.most_moved(diff_metrics(base, head, evaluate), limit)
-        images = plots.draw(base_rows, head_rows, chosen, args.charts_dir)
-        charts = plots.links(images, args.out)
+    noise, rows = compare(args, params, None)
+    charts = _charts(args, params, diff_metrics(base, head, evaluate), rows)
     validation = io.read_json(args.validation)
     inputs = PrInputs(noise, params_diff(args.base), validation, charts, workflow_run_url())
     return build_pr_markdown(

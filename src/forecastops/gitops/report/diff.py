@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from forecastops.config.sections.evaluate import EvaluateConfig
+from forecastops.quality.bootstrap import CLASS_ROW
 from forecastops.quality.gate import Verdict, judge
 from forecastops.quality.metrics import as_number
 
@@ -52,6 +53,7 @@ class RowDiff:
 class MetricsDiff:
     overall: RowDiff
     segments: list[RowDiff]
+    classes: list[RowDiff] = field(default_factory=list)  # "fast movers", ...: no gate verdict
 
     def by_status(self, status: str) -> list[RowDiff]:
         return [r for r in self.segments if r.status == status]
@@ -109,13 +111,18 @@ def _status(
     return "changed" if changed else "unchanged"
 
 
-def diff_row(key: str, base: dict | None, head: dict | None, evaluate: EvaluateConfig) -> RowDiff:
+def diff_row(
+    key: str, base: dict | None, head: dict | None, evaluate: EvaluateConfig, judged: bool = True
+) -> RowDiff:
+    """One row; ``judged``: a segment (the gate judges segments, not the overall or class rows)."""
     deltas: dict[str, float | None] = {}
     for k, _, _ in COLUMNS:
         b = as_number((base or {}).get(k))
         h = as_number((head or {}).get(k))
         deltas[k] = h - b if b is not None and h is not None else None
-    base_verdict, head_verdict = verdict(key, base, evaluate), verdict(key, head, evaluate)
+    base_verdict, head_verdict = (
+        (verdict(key, base, evaluate), verdict(key, head, evaluate)) if judged else (None, None)
+    )
     shown = head_verdict or base_verdict
     return RowDiff(
         key,
@@ -137,7 +144,12 @@ def diff_metrics(base: dict | None, head: dict | None, evaluate: EvaluateConfig)
     rows = [diff_row(k, base_segments.get(k), head_segments.get(k), evaluate) for k in keys]
     rows.sort(key=lambda r: (STATUS_ORDER[r.status], r.key))
     overall = diff_row(OVERALL, base.get(OVERALL), head.get(OVERALL), evaluate)
-    return MetricsDiff(overall, rows)
+    base_classes, head_classes = base.get("classes") or {}, head.get("classes") or {}
+    classes = [
+        diff_row(CLASS_ROW.format(c), base_classes.get(c), head_classes.get(c), evaluate, False)
+        for c in sorted(set(base_classes) | set(head_classes))
+    ]
+    return MetricsDiff(overall, rows, classes)
 
 
 def pass_count(segments: dict | None, evaluate: EvaluateConfig) -> tuple[int, int]:

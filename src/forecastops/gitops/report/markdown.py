@@ -76,10 +76,13 @@ def table(
     noise: Noise,
     overall: RowDiff | None = None,
     words: tuple[str, str] = VERDICT_WORDS,
+    classes: list[RowDiff] | None = None,
 ) -> list[str]:
+    """The overall row, then each segment class's (bold), then ``rows``."""
     header = ["segment", "status", *(title for _, title, _ in COLUMNS), "gate"]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    if overall is not None:
-        lines.append(row_markdown(overall, noise, bold=True, words=words))
+    for top in [overall, *(classes or [])]:
+        if top is not None:
+            lines.append(row_markdown(top, noise, bold=True, words=words))
     lines.extend(row_markdown(r, noise, words=words) for r in rows)
     return lines

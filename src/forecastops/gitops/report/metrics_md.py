@@ -61,7 +61,8 @@ def build_diff_markdown(
         lines += ["", f"> ⚠️ no metrics at `{head_label}`"]
     if not base:
         lines += ["", f"> ℹ️ no metrics at `{base_label}`: every segment is shown as new"]
-    lines += ["", *table(diff.moved, noise, overall=diff.overall, words=gate.words), ""]
+    rows = table(diff.moved, noise, overall=diff.overall, words=gate.words, classes=diff.classes)
+    lines += ["", *rows, ""]
     same = diff.by_status("unchanged")
     if same:
         lines += [f"<details><summary>{len(same)} unchanged segments</summary>", ""]
