@@ -42,6 +42,11 @@ def test_region_override_changes_only_that_region():
         == params["model"]["lasso"]["alpha"]
     )
     assert len(seg.segment_keys()) == 14 * 2 * 2
+    assert seg.region_names == list(seg.all_regions)  # what featurize depends on: unchanged
+    assert (
+        params["segments"]["region_names"]
+        == config_compose.compose([], REPO / "conf")["segments"]["region_names"]
+    )
 
 
 def test_bad_override_is_a_clear_error():
@@ -105,6 +110,10 @@ def test_every_env_composes_with_every_company(env, data):
         ("features.demographics=[median_incme]", "features.demographics: 'median_incme'"),
         ("segments.velocity.threshold={quantile:1.5}", "segments.velocity.threshold"),
         ("+data.sources.shipments.aggregate.units_shipped=median", "aggregate.units_shipped"),
+        (
+            "segments.region_names=[texas]",
+            "segments: region_names ['texas'] must be all_regions' names",
+        ),
     ],
 )
 def test_config_mistakes_fail_at_compose_with_one_line_naming_the_key(

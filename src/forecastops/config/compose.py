@@ -41,6 +41,11 @@ def _pick(mapping: Any, keys: Any) -> dict[str, Any]:
     return {k: items[k] for k in wanted}  # type: ignore[index]
 
 
+def _keys(mapping: Any) -> list[str]:
+    """``${keys:${a.b}}``: the names of a mapping's entries, in order."""
+    return list(OmegaConf.to_container(mapping, resolve=True))  # type: ignore[arg-type]
+
+
 def compose_raw(
     overrides: list[str] | None = None, conf_dir: str | Path = "conf", config_name: str = "config"
 ) -> dict[str, Any]:
@@ -48,6 +53,7 @@ def compose_raw(
     the pipeline's ``config`` with the recorded ones of ``conf/site.yaml`` first."""
     if not OmegaConf.has_resolver("pick"):
         OmegaConf.register_new_resolver("pick", _pick)
+        OmegaConf.register_new_resolver("keys", _keys)
     conf_dir = Path(conf_dir).resolve()
     if not (conf_dir / f"{config_name}.yaml").is_file():
         raise ForecastopsError(

@@ -32,6 +32,8 @@ class SegmentsConfig(Section):
     all_regions: dict[str, dict[str, Any]]
     include: Literal["all"] | list[str]
     regions: dict[str, dict[str, Any]]  # the included ones (composed by conf/: `pick`)
+    # all_regions' names (composed by conf/: `keys`): what featurize depends on, overrides aside
+    region_names: list[str] | None = None
     formats: list[str]
     velocity: VelocityRule
 
@@ -43,6 +45,15 @@ class SegmentsConfig(Section):
                 if isinstance(data.get(key), dict):
                     data = {**data, key: {k: v or {} for k, v in data[key].items()}}
         return data
+
+    @model_validator(mode="after")
+    def _names_are_derived(self) -> SegmentsConfig:
+        if self.region_names is not None and self.region_names != list(self.all_regions):
+            raise ValueError(
+                f"region_names {self.region_names} must be all_regions' names "
+                f"{list(self.all_regions)}: it is derived (${{keys:...}}), never set"
+            )
+        return self
 
     def segment_keys(self) -> list[str]:
         """Every segment key ``region/format/velocity`` the config declares."""
