@@ -28,7 +28,7 @@ def _release(repo: Path) -> str:
     """Commit what a release commit holds (metrics, params, data and model pins); its sha."""
     segments = {"texas/large/fast": _segment(0.3), "texas/small/slow": _segment(0.6)}
     files = {
-        "reports/metrics.json": json.dumps({"overall": {"mape": 0.4}, "segments": segments}),
+        "reports/metrics.json": json.dumps({"overall": {"mape": 0.4, "segments_wape_worse_than_a_component": 1}, "segments": segments}),
         "params.yaml": dump(compose(["model.lasso.alpha=0.0123", "train.seed=4242"], REPO / "conf")),
         "data.dvc": yaml.safe_dump({"outs": [{"md5": "5e9d16a3e7c3a63ca408f00cc75dca14.dir", "path": "data"}]}),
         "dvc.lock": yaml.safe_dump({"stages": {"train@texas": {"outs": [{"path": "models/texas", "md5": "d83277c128e0aaaa.dir"}]}}}),
@@ -56,6 +56,7 @@ def test_register_writes_the_card(git_repo, monkeypatch, capsys):
     assert "models/texas=d83277c128e0" in card
     assert "promotion approved by: Test <test@example.com> (local git identity)" in card
     assert "| texas/large/fast | pass | mape=0.3000 | 0.45 |" in card
+    assert "- segments_wape_worse_than_a_component: 1" in card
     assert "| texas/small/slow | fail | mase=1.3333 | 1.0 |" in card  # slow: MASE rule
     assert f"`forecaster@v1.2.0 ({commit[:12]})`" in card  # lineage: the score stamp
     assert "alpha: 0.0123" in card and "seed: 4242" in card

@@ -84,7 +84,12 @@ def card(repo: str | Path, settings: RegistryConfig, version: str, commit: str) 
     shown = {k: params[k] for k in PARAMS_SHOWN if k in params}
     data_md5, models = _pins(repo, commit)
     overall = metrics.get("overall") or {}
-    figures = ("mape", "wape", "bias", "rmse_0", "rmse_all", "baseline_mape", "segments_passed")
+    figures = (
+        "mape", "wape", "bias", "rmse_0", "rmse_all", "baseline_mape", "segments_passed",
+        # volume against its own parts: strictly, and beyond the noise of the test weeks
+        "segments_wape_le_best_component", "segments_wape_worse_than_a_component",
+        "segments_bias_within_tolerance",
+    )  # fmt: skip
     return "\n".join(
         [
             f"# Model card: {tag}",
