@@ -43,3 +43,12 @@ def test_the_better_component_is_picked_per_segment():
     out = versus_better_component(frame.assign(ensemble=frame["lasso"]), BOOT)
     assert out["r/large/fast"]["component"] == "lasso"
     assert out["r/large/fast"]["wape_delta"] == 0
+
+
+def test_a_class_row_adds_up_its_segments():
+    fast = _preds("r/large/fast", 40, 5).assign(ensemble=lambda f: f["nn"] * 1.3)
+    slow = _preds("r/large/slow", 40, 6).assign(ensemble=lambda f: f["nn"])
+    out = versus_better_component(pd.concat([fast, slow], ignore_index=True), BOOT)
+    assert out["fast movers"]["verdict"] == "worse" and out["slow movers"]["verdict"] == "unchanged"
+    assert out["fast movers"]["wape_delta"] == out["r/large/fast"]["wape_delta"]
+    assert out["fast movers"]["component"] == "per segment"

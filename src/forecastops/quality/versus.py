@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from forecastops.config.sections.report import BootstrapConfig
-from forecastops.quality.bootstrap import KEY, OVERALL, paired_intervals
+from forecastops.quality.bootstrap import KEY, paired_intervals
 
 COMPONENTS = ("lasso", "nn")
 NEEDED = [*KEY, "actual", "ensemble", "baseline", "mase_scale"]
@@ -28,8 +28,8 @@ def _better_component(rows: pd.DataFrame) -> str:
 
 
 def versus_better_component(preds: pd.DataFrame, cfg: BootstrapConfig) -> dict[str, dict]:
-    """``{segment or "overall": {component, wape_delta, low, high, verdict}}`` (overall: each
-    segment against its own better component)."""
+    """``{segment, "<class> movers" or "overall": {component, wape_delta, low, high, verdict}}``
+    (a class and overall: each segment against its own better component)."""
     better = {str(k): _better_component(rows) for k, rows in preds.groupby("segment", sort=True)}
     base = preds[NEEDED].copy()
     picks = preds["segment"].map(better).to_numpy()
@@ -39,7 +39,7 @@ def versus_better_component(preds: pd.DataFrame, cfg: BootstrapConfig) -> dict[s
     for key, metrics in intervals.items():
         wape = metrics["wape"]
         out[key] = {
-            "component": better.get(key, "per segment") if key != OVERALL else "per segment",
+            "component": better.get(key, "per segment"),  # a class or overall: each its own
             "wape_delta": wape.delta,
             "low": wape.low,
             "high": wape.high,

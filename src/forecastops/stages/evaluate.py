@@ -24,7 +24,7 @@ from forecastops.errors import ForecastopsError
 from forecastops.experiments import live
 from forecastops.monitoring.resources import recorded
 from forecastops.quality.blocks import score_block
-from forecastops.quality.bootstrap import OVERALL, WORSE
+from forecastops.quality.bootstrap import CLASS_ROW, OVERALL, WORSE
 from forecastops.quality.gate import Verdict, by_class, judge
 from forecastops.quality.plots import plot_segments, weekly_totals
 from forecastops.quality.versus import versus_better_component
@@ -89,7 +89,11 @@ def evaluate(
         }
     )
     classes = {
-        str(cls): {**score_block(rows), **by_class(verdicts).get(str(cls), {})}
+        str(cls): {
+            **score_block(rows),
+            **by_class(verdicts).get(str(cls), {}),
+            "versus_better_component": versus[CLASS_ROW.format(cls)],
+        }
         for cls, rows in preds.groupby("velocity", sort=True)
     }
     return {"overall": overall, "classes": classes, "segments": per_segment}
