@@ -13,6 +13,10 @@ import json
 import sys
 from pathlib import Path
 
+from forecastops.quality.blocks import segment_counts
+from forecastops.quality.bootstrap import CLASS_ROW
+from forecastops.quality.gate import segment_class
+
 SOURCES = (
     ("ensemble", ""),
     ("LASSO", "lasso_"),
@@ -36,7 +40,10 @@ def cell(block: dict, key: str, spec: str) -> str:
 
 
 def table(doc: dict) -> list[str]:
-    blocks = {**{f"{k} movers": v for k, v in doc["classes"].items()}, "overall": doc["overall"]}
+    blocks = {
+        **{CLASS_ROW.format(k): v for k, v in doc["classes"].items()},
+        "overall": doc["overall"],
+    }
     header = ["metric", *blocks]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for name, key, spec in METRICS:
@@ -68,32 +75,27 @@ def table(doc: dict) -> list[str]:
 
 
 def count_rows(doc: dict, blocks: list[str]) -> list[str]:
-    """Segment counts per class: WAPE against the better component (strictly, and beyond the
-    noise of the test weeks), and bias within the tolerance."""
+    """Segment counts per class (``quality.blocks.segment_counts``, as evaluate counts them
+    overall): WAPE against the better component, strictly and beyond the noise of the test weeks,
+    and bias within the tolerance."""
     tolerance = doc["overall"]["bias_tolerance"]
-    tests = (
-        (
-            "WAPE ≤ better component",
-            lambda s: s["wape"] <= min(s["lasso_wape"], s["nn_wape"]) + 1e-12,
-        ),
-        (
-            "WAPE worse than a component beyond noise",
-            lambda s: s["versus_better_component"]["verdict"] == "worse",
-        ),
-        (f"bias within ±{tolerance:.0%}", lambda s: abs(s["bias"]) <= tolerance + 1e-12),
+    rows = (
+        ("segments_wape_le_best_component", "WAPE ≤ better component"),
+        ("segments_wape_worse_than_a_component", "WAPE worse than a component beyond noise"),
+        ("segments_bias_within_tolerance", f"bias within ±{tolerance:.0%}"),
     )
-    lines = []
-    for name, test in tests:
-        cells = []
-        for block in blocks:
-            rows = [
-                v
-                for k, v in doc["segments"].items()
-                if block == "overall" or block == f"{k.rsplit('/', 1)[-1]} movers"
-            ]
-            cells.append(f"{sum(bool(test(v)) for v in rows)}/{len(rows)}")
-        lines.append("| " + " | ".join([f"segments: {name}", *cells]) + " |")
-    return lines
+    counted = []
+    for block in blocks:
+        picked = {
+            k: v
+            for k, v in doc["segments"].items()
+            if block == "overall" or block == CLASS_ROW.format(segment_class(k))
+        }
+        counted.append((segment_counts(picked, tolerance), len(picked)))
+    return [
+        "| " + " | ".join([f"segments: {name}", *(f"{c[key]}/{n}" for c, n in counted)]) + " |"
+        for key, name in rows
+    ]
 
 
 def main(path: str = "reports/metrics.json") -> int:

@@ -51,9 +51,9 @@ def compose_raw(
 ) -> dict[str, Any]:
     """``conf/<config_name>.yaml`` with Hydra overrides, resolved to a plain dict (not validated);
     the pipeline's ``config`` with the recorded ones of ``conf/site.yaml`` first."""
-    if not OmegaConf.has_resolver("pick"):
-        OmegaConf.register_new_resolver("pick", _pick)
-        OmegaConf.register_new_resolver("keys", _keys)
+    for name, resolver in (("pick", _pick), ("keys", _keys)):
+        if not OmegaConf.has_resolver(name):
+            OmegaConf.register_new_resolver(name, resolver)
     conf_dir = Path(conf_dir).resolve()
     if not (conf_dir / f"{config_name}.yaml").is_file():
         raise ForecastopsError(

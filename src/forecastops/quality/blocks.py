@@ -12,9 +12,11 @@ from __future__ import annotations
 import pandas as pd
 
 from forecastops.quality import metrics
+from forecastops.quality.bootstrap import WORSE
 from forecastops.quality.intervals import quantile_columns, quantile_summary
 
 COMPARED = ("baseline", "naive", "lasso", "nn")  # each reported beside the ensemble
+EPS = 1e-12  # a tie with the best component counts as "no worse"
 
 
 def _reduction(model: float | None, reference: float | None) -> float | None:
@@ -45,3 +47,27 @@ def score_block(frame: pd.DataFrame) -> dict:
         and out["mape"] < out["baseline_mape"]
     )
     return out
+
+
+def segment_counts(per_segment: dict[str, dict], bias_tolerance: float) -> dict[str, int]:
+    """How many of ``per_segment`` (metrics.json segment entries) meet each forecast-quality
+    target a planner relies on: ``evaluate`` writes them, the README table counts per class."""
+    rows = per_segment.values()
+    return {
+        # on the metric of its gate rule (what the gate requires), and on MAPE (the headline)
+        "segments_beating_baseline": sum(s["gate"]["beats_baseline"] is True for s in rows),
+        "segments_beating_baseline_mape": sum(s["beats_baseline_mape"] for s in rows),
+        "segments_bias_within_tolerance": sum(
+            s["bias"] is not None and abs(s["bias"]) <= bias_tolerance + EPS for s in rows
+        ),
+        "segments_wape_le_best_component": sum(
+            s["wape"] is not None and s["wape"] <= min(s["lasso_wape"], s["nn_wape"]) + EPS
+            for s in rows
+        ),
+        # the strict count above treats a gap of 0.01 % as a loss; this one only a gap beyond the
+        # noise of the test weeks (``quality.versus``)
+        "segments_wape_worse_than_a_component": sum(
+            s["versus_better_component"]["verdict"] == WORSE for s in rows
+        ),
+        "segments_nn_shared": sum(s["nn_source"] == "shared" for s in rows),
+    }

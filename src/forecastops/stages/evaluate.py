@@ -23,13 +23,11 @@ from forecastops.config.sections.segments import SegmentsConfig
 from forecastops.errors import ForecastopsError
 from forecastops.experiments import live
 from forecastops.monitoring.resources import recorded
-from forecastops.quality.blocks import score_block
-from forecastops.quality.bootstrap import CLASS_ROW, OVERALL, WORSE
+from forecastops.quality.blocks import score_block, segment_counts
+from forecastops.quality.bootstrap import CLASS_ROW, OVERALL
 from forecastops.quality.gate import Verdict, by_class, judge
 from forecastops.quality.plots import plot_segments, weekly_totals
 from forecastops.quality.versus import versus_better_component
-
-EPS = 1e-12  # a tie with the best component counts as "no worse"
 
 
 def _segment_block(key: str, rows: pd.DataFrame, cfg: EvaluateConfig) -> tuple[dict, Verdict]:
@@ -39,29 +37,6 @@ def _segment_block(key: str, rows: pd.DataFrame, cfg: EvaluateConfig) -> tuple[d
     block["gate"] = verdict.as_dict()
     block["passed"] = verdict.passed
     return block, verdict
-
-
-def _counts(per_segment: dict[str, dict], bias_tolerance: float) -> dict[str, int]:
-    """How many segments meet each forecast-quality target a planner relies on."""
-    rows = per_segment.values()
-    return {
-        # on the metric of its gate rule (what the gate requires), and on MAPE (the headline)
-        "segments_beating_baseline": sum(s["gate"]["beats_baseline"] is True for s in rows),
-        "segments_beating_baseline_mape": sum(s["beats_baseline_mape"] for s in rows),
-        "segments_bias_within_tolerance": sum(
-            s["bias"] is not None and abs(s["bias"]) <= bias_tolerance + EPS for s in rows
-        ),
-        "segments_wape_le_best_component": sum(
-            s["wape"] is not None and s["wape"] <= min(s["lasso_wape"], s["nn_wape"]) + EPS
-            for s in rows
-        ),
-        # the strict count above treats a gap of 0.01 % as a loss; this one only a gap beyond the
-        # noise of the test weeks (``quality.versus``)
-        "segments_wape_worse_than_a_component": sum(
-            s["versus_better_component"]["verdict"] == WORSE for s in rows
-        ),
-        "segments_nn_shared": sum(s["nn_source"] == "shared" for s in rows),
-    }
 
 
 def evaluate(
@@ -81,7 +56,7 @@ def evaluate(
             "versus_better_component": versus[OVERALL],
             "segments_total": len(per_segment),
             "segments_passed": sum(v.passed for v in verdicts.values()),
-            **_counts(per_segment, cfg.bias_tolerance),
+            **segment_counts(per_segment, cfg.bias_tolerance),
             "bias_tolerance": cfg.bias_tolerance,
             "gate_classes": by_class(verdicts),
             "failing_segments": sorted(k for k, v in verdicts.items() if not v.passed),

@@ -16,7 +16,7 @@ from forecastops.config.sections.evaluate import EvaluateConfig
 from forecastops.config.sections.report import ReportConfig
 from forecastops.errors import ForecastopsError
 from forecastops.gitops.report import plots
-from forecastops.gitops.report.diff import MetricsDiff, diff_metrics
+from forecastops.gitops.report.diff import diff_metrics
 from forecastops.gitops.report.markdown import WATERMARK
 from forecastops.gitops.report.metrics_md import build_diff_markdown
 from forecastops.gitops.report.noise import Noise
@@ -118,18 +118,20 @@ def report_diff(args: argparse.Namespace, params: dict, evaluate: EvaluateConfig
         title=args.title,
         watermark=WATERMARK.format(kind="main"),
     )
-    charts = _charts(args, params, diff_metrics(base, head, evaluate), rows)
+    charts = _charts(args, params, (base, head, evaluate), rows)
     return text + ("\n" + "\n".join(charts_section(charts)) if charts else "")
 
 
-def _charts(args: argparse.Namespace, params: dict, diff: MetricsDiff, rows: tuple) -> dict:
-    """Base and head on one chart per most-moved segment (``report.max_plots``): segment ->
-    image link relative to the comment (``--out``); none without both runs' rows."""
+def _charts(args: argparse.Namespace, params: dict, metrics: tuple, rows: tuple) -> dict:
+    """Base and head on one chart per most-moved segment (``report.max_plots``) of the
+    ``(base, head, evaluate)`` metrics: segment -> image link relative to the comment
+    (``--out``); none without both runs' rows."""
     base_rows, head_rows = rows
     if base_rows is None or head_rows is None:
         return {}
     limit = section(params, "report", ReportConfig, source=args.params).max_plots
-    images = plots.draw(base_rows, head_rows, plots.most_moved(diff, limit), args.charts_dir)
+    chosen = plots.most_moved(diff_metrics(*metrics), limit)
+    images = plots.draw(base_rows, head_rows, chosen, args.charts_dir)
     return plots.links(images, args.out or "comment.md")  # stdout: relative to here
 
 
@@ -141,7 +143,7 @@ def report_pr(args: argparse.Namespace, params: dict, evaluate: EvaluateConfig) 
     base = load_metrics(args.base, args.metrics)
     args.predictions = args.predictions or ["reports/smoke/predictions.parquet"]
     noise, rows = compare(args, params, None)
-    charts = _charts(args, params, diff_metrics(base, head, evaluate), rows)
+    charts = _charts(args, params, (base, head, evaluate), rows)
     validation = io.read_json(args.validation)
     inputs = PrInputs(noise, params_diff(args.base), validation, charts, workflow_run_url())
     return build_pr_markdown(

@@ -83,9 +83,8 @@ def differs(a: Any, b: Any) -> bool:
 
 
 def verdict(key: str, row: dict[str, Any] | None, evaluate: EvaluateConfig) -> Verdict | None:
-    """The gate verdict of one row; ``None`` when the row is absent on that side, and for the
-    overall row (the gate judges segments)."""
-    return judge(key, row, evaluate) if row and key != OVERALL else None
+    """A segment's gate verdict; ``None`` when the row is absent on that side."""
+    return judge(key, row, evaluate) if row else None
 
 
 def _passed(v: Verdict | None) -> bool | None:
@@ -143,10 +142,12 @@ def diff_metrics(base: dict | None, head: dict | None, evaluate: EvaluateConfig)
     keys = sorted(set(base_segments) | set(head_segments))
     rows = [diff_row(k, base_segments.get(k), head_segments.get(k), evaluate) for k in keys]
     rows.sort(key=lambda r: (STATUS_ORDER[r.status], r.key))
-    overall = diff_row(OVERALL, base.get(OVERALL), head.get(OVERALL), evaluate)
+    overall = diff_row(OVERALL, base.get(OVERALL), head.get(OVERALL), evaluate, judged=False)
     base_classes, head_classes = base.get("classes") or {}, head.get("classes") or {}
     classes = [
-        diff_row(CLASS_ROW.format(c), base_classes.get(c), head_classes.get(c), evaluate, False)
+        diff_row(
+            CLASS_ROW.format(c), base_classes.get(c), head_classes.get(c), evaluate, judged=False
+        )
         for c in sorted(set(base_classes) | set(head_classes))
     ]
     return MetricsDiff(overall, rows, classes)
