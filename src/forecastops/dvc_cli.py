@@ -15,11 +15,16 @@ from pathlib import Path
 from forecastops.errors import ForecastopsError
 
 
+def venv_path() -> str:
+    """``PATH`` with this installation's ``bin`` first."""
+    return str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
+
+
 def run_dvc(
     args: list[str], cwd: str | Path, *, capture: bool = False, check: bool = True
 ) -> subprocess.CompletedProcess:
     """``dvc args`` in ``cwd``; with ``check`` a non-zero exit is an error naming the command."""
-    path = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
+    path = venv_path()
     dvc = shutil.which("dvc", path=path)
     if dvc is None:
         raise ForecastopsError("dvc not found on PATH; run `make install`")

@@ -4,18 +4,17 @@ them, so ``dvc status`` is clean afterwards.
 ``dvc repro`` runs stages one after another, so on its own it trains region after region. Here the
 fits of every region whose ``train@<region>`` stage is stale (``dvc status``) are computed together
 on the configured executor (``conf/executor``: all of a cluster busy across regions) and kept in the
-work store; then ``dvc repro`` runs each stale train stage, which finds its fits precomputed and only
-assembles them. DVC's cache and ``dvc.lock`` stay the single record of every model, exactly as a
-plain ``dvc repro`` writes them. A one-region change leaves one stage stale: only that region
-trains. A failing segment is named, the others are kept, the command exits non-zero, and its rerun
-fits only what failed.
+work store; then each stale train stage runs as ``dvc repro`` runs it, finds its fits precomputed
+and only assembles them, and ``dvc.lock`` is written once for all of them (``stage_group``); a
+final ``dvc repro`` runs the stages after them. DVC's cache and ``dvc.lock`` stay the single record
+of every model, exactly as a plain ``dvc repro`` writes them. A one-region change leaves one stage
+stale: only that region trains. A failing segment is named, the others are kept, the command exits
+non-zero, and its rerun fits only what failed.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -31,11 +30,13 @@ from forecastops.errors import ForecastopsError
 from forecastops.exec.run import run_tasks
 from forecastops.exec.store import WorkStore
 from forecastops.exec.task import Task
+from forecastops.gitops import stage_group
 from forecastops.gitops.repro import repro
 from forecastops.modeling.jobs import plan_region
 
 FEATURES = Path("artifacts/features")  # the featurize stage's output (dvc.yaml)
 UPSTREAM = "featurize"  # the stage whose outputs the fits read
+GROUP = "train"  # the foreach stage group, one stage per region (dvc.yaml)
 
 
 def selected(names: str | None, segments: SegmentsConfig) -> list[str]:
@@ -63,15 +64,9 @@ def _needs_fit(entries: list) -> bool:
 
 
 def stale_regions(regions: list[str], repo: Path) -> list[str]:
-    """The regions whose train stage ``dvc repro`` would run."""
-    targets = [f"train@{r}" for r in regions]
-    out = subprocess.run(
-        ["dvc", "status", "--json", *targets], cwd=repo, capture_output=True, text=True
-    )
-    if out.returncode != 0:
-        raise ForecastopsError(f"dvc status failed (exit {out.returncode}): {out.stderr.strip()}")
-    status = json.loads(out.stdout or "{}")
-    return [r for r in regions if _needs_fit(status.get(f"train@{r}", []))]
+    """The regions whose train stage ``dvc repro`` would run (the group's status read once)."""
+    status = stage_group.status(GROUP, repo)
+    return [r for r in regions if _needs_fit(status.get(f"{GROUP}@{r}", []))]
 
 
 def fit_tasks(params: dict, regions: list[str], features_dir: Path) -> Iterator[Task]:
@@ -114,8 +109,9 @@ def run(args: argparse.Namespace) -> int:
     if report.failures:
         raise ForecastopsError(report.failure_text(f"{len(stale)} regions", store))
     print(f"train-stale: on {describe_executor(executor)}: {report.summary()}")
-    targets = [f"train@{r}" for r in regions] if args.regions else []
-    code = repro([*targets, *(["--force"] if args.force else [])], repo)
+    stage_group.record(GROUP, stale, repo)  # each stage assembles its fits; dvc.lock written once
+    targets = [f"{GROUP}@{r}" for r in regions] if args.regions else []
+    code = repro(targets, repo)  # the rest: evaluate, score... (or a group's deleted outputs)
     if code == 0:
         store.drop(report.keys)  # any DVC restored instead of running its stage
     return code
