@@ -18,6 +18,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
+from dvc.repo import Repo
+
 from forecastops.dvc_cli import venv_path
 from forecastops.errors import ForecastopsError
 
@@ -26,8 +28,6 @@ from forecastops.errors import ForecastopsError
 def _repo(root: Path, *, lock: bool) -> Iterator:
     """DVC's repository at ``root`` (``lock``: held as a writing ``dvc`` command holds it), with
     this installation's ``bin`` first on ``PATH`` for the stage commands."""
-    from dvc.repo import Repo
-
     before = os.environ.get("PATH", "")
     os.environ["PATH"] = venv_path()
     try:
