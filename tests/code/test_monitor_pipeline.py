@@ -111,6 +111,19 @@ def test_bad_input_is_a_clear_error_and_writes_nothing(ws, monkeypatch, capsys):
         in capsys.readouterr().err
     )
     assert (ws / "reports" / "monitoring.json").read_bytes() == before
+    # only the columns it needs are read from the features; a missing one or a bad file is named
+    features = ws / "features_broken"
+    shutil.copytree(ws / "artifacts" / "features", features)
+    one = sorted(features.glob("*.parquet"))[0]
+    pd.read_parquet(one).drop(columns="target").to_parquet(one)
+    assert cli.main(["monitor", "--features", str(features)]) == 2
+    assert f"{one.name}: no column(s) ['target'] (named in params.yaml monitor.drift)" in (
+        capsys.readouterr().err
+    )
+    one.write_bytes(b"not parquet")
+    assert cli.main(["monitor", "--features", str(features)]) == 2
+    assert f"{one.name}: cannot read:" in capsys.readouterr().err
+    assert (ws / "reports" / "monitoring.json").read_bytes() == before
 
 
 def _chromium(url: str, *extra: str, tmp: Path) -> subprocess.CompletedProcess:

@@ -68,6 +68,13 @@ def training_section(metrics: dict | None, repo: Path, registry: RegistryConfig)
     return {"versions": versions}
 
 
+def _of_series(rows: pd.DataFrame, chosen: pd.DataFrame) -> dict[tuple, pd.DataFrame]:
+    """The rows of the chosen series, by series, in their order: one pass, not one lookup per
+    series in every series' rows (the dashboard's cost at 140 regions)."""
+    keep = pd.MultiIndex.from_frame(rows[SERIES]).isin(pd.MultiIndex.from_frame(chosen[SERIES]))
+    return {key: g for key, g in rows[keep].groupby(SERIES, sort=False)}
+
+
 def forecasts_section(
     forecasts: pd.DataFrame, history: pd.DataFrame, cfg: DashboardConfig
 ) -> list[dict]:
@@ -79,13 +86,12 @@ def forecasts_section(
     recent = history[
         history["week_start"] > history["week_start"].max() - pd.Timedelta(weeks=cfg.history_weeks)
     ]
-    actual = recent.set_index(SERIES).sort_index()
-    future = forecasts.set_index(SERIES).sort_index()
+    actual, future = _of_series(recent, chosen), _of_series(forecasts, chosen)
     out = []
     for row in chosen.sort_values(["segment", *SERIES]).itertuples(index=False):
         key = (row.store_id, row.product_id)
-        past = actual.loc[[key]] if key in actual.index else actual.iloc[:0]
-        ahead = future.loc[[key]]
+        past = actual.get(key, recent.iloc[:0])
+        ahead = future[key]
         region, store_format, velocity = row.segment.split("/")
         out.append(
             {

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import shutil
 from pathlib import Path
 
 import matplotlib
@@ -9,6 +12,8 @@ import pandas as pd
 
 matplotlib.use("Agg")  # before pyplot: no display on CI or runners
 import matplotlib.pyplot as plt
+
+INDEX = "index.json"  # in the charts folder: segment -> hashes of its data and its PNG
 
 
 def weekly_totals(preds: pd.DataFrame) -> pd.DataFrame:
@@ -19,21 +24,66 @@ def weekly_totals(preds: pd.DataFrame) -> pd.DataFrame:
     return out.round(3)
 
 
-def plot_segments(totals: pd.DataFrame, out_dir: Path) -> None:
-    """One PNG per segment (CML attaches these to PR comments)."""
+def _draw(segment: str, rows: pd.DataFrame, out: Path) -> None:
+    fig, ax = plt.subplots(figsize=(6, 2.6), dpi=80)
+    for col, style in (
+        ("actual", "k-"),
+        ("ensemble", "b-"),
+        ("baseline", "r--"),
+        ("naive", "g:"),
+    ):
+        ax.plot(pd.to_datetime(rows["week_start"]), rows[col], style, label=col, linewidth=1.2)
+    ax.set_title(segment, fontsize=9)
+    ax.legend(fontsize=7, ncol=4, loc="upper left")
+    ax.tick_params(labelsize=7)
+    fig.tight_layout()
+    fig.savefig(out, metadata={"Software": None})  # no version stamp: RENDERER names it
+    plt.close(fig)
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+# What draws a chart: this module's code and matplotlib's version. A chart is reused only when
+# both its data and this are unchanged, so a style change redraws every chart.
+RENDERER = _sha256(Path(__file__).read_bytes() + matplotlib.__version__.encode())
+
+
+def _reusable(previous: Path) -> dict[str, dict]:
+    """The previous run's index, when the same renderer drew it ({} otherwise)."""
+    try:
+        index = json.loads((previous / INDEX).read_text())
+    except (OSError, ValueError):
+        return {}
+    return index.get("charts", {}) if index.get("renderer") == RENDERER else {}
+
+
+def _reuse(was: dict, data: str, chart: Path, out_dir: Path) -> bool:
+    """Copy ``chart`` into ``out_dir`` when it was drawn from ``data`` and has its recorded hash."""
+    if was.get("data") != data or not chart.is_file():
+        return False
+    if _sha256(chart.read_bytes()) != was.get("png"):
+        return False  # changed since it was drawn: evidence of nothing, draw it again
+    shutil.copyfile(chart, out_dir / chart.name)
+    return True
+
+
+def plot_segments(totals: pd.DataFrame, out_dir: Path, previous: Path | None = None) -> int:
+    """One PNG per segment (CML attaches these to PR comments) and an index of what each was
+    drawn from; the number drawn. A chart of ``previous`` (the last run's folder, a persistent
+    DVC output) is copied instead of drawn when its data and renderer are the same and the file
+    still has the hash its index recorded: a one-region change redraws 4 charts, not all."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    for segment, rows in totals.groupby("segment"):
-        fig, ax = plt.subplots(figsize=(6, 2.6), dpi=80)
-        for col, style in (
-            ("actual", "k-"),
-            ("ensemble", "b-"),
-            ("baseline", "r--"),
-            ("naive", "g:"),
-        ):
-            ax.plot(pd.to_datetime(rows["week_start"]), rows[col], style, label=col, linewidth=1.2)
-        ax.set_title(segment, fontsize=9)
-        ax.legend(fontsize=7, ncol=4, loc="upper left")
-        ax.tick_params(labelsize=7)
-        fig.tight_layout()
-        fig.savefig(out_dir / f"{segment.replace('/', '__')}.png")
-        plt.close(fig)
+    old = _reusable(previous) if previous is not None else {}
+    charts, drawn = {}, 0
+    for segment, rows in totals.groupby("segment", sort=True):
+        name = f"{segment.replace('/', '__')}.png"
+        data = _sha256(rows.drop(columns="segment").to_csv(index=False).encode())
+        if previous is None or not _reuse(old.get(segment, {}), data, previous / name, out_dir):
+            _draw(str(segment), rows, out_dir / name)
+            drawn += 1
+        charts[segment] = {"data": data, "png": _sha256((out_dir / name).read_bytes())}
+    index = {"renderer": RENDERER, "charts": charts}
+    (out_dir / INDEX).write_text(json.dumps(index, indent=1, sort_keys=True) + "\n")
+    return drawn

@@ -118,7 +118,7 @@ def run(args: argparse.Namespace) -> int:
     totals = weekly_totals(preds)
     plots = Path(cfg.plots_dir)
     with io.atomic_path(plots) as tmp:
-        plot_segments(totals, tmp / "segments")
+        drawn = plot_segments(totals, tmp / "segments", previous=plots / "segments")
         overall = totals.groupby("week_start", sort=True)[
             ["actual", "ensemble", "baseline", "naive"]
         ]
@@ -143,6 +143,7 @@ def run(args: argparse.Namespace) -> int:
         f"evaluate: MAPE {f('mape')} vs baseline {f('baseline_mape')} "
         f"(reduction {f('mape_reduction', '.1%')}); naive {f('naive_mape')}; WAPE {f('wape')}; "
         f"bias {f('bias', '+.1%')}; {o['segments_passed']}/{o['segments_total']} segments pass "
-        f"the gate {o['gate_classes']} -> {args.out}"
+        f"the gate {o['gate_classes']} -> {args.out}; {drawn} segment charts drawn, "
+        f"{totals['segment'].nunique() - drawn} unchanged"
     )
     return 0
