@@ -3,7 +3,9 @@ the file (and column, and row) instead of a traceback, before anything is writte
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 import pyarrow.parquet as pq
@@ -13,18 +15,26 @@ from forecastops.errors import ForecastopsError
 # What `score` writes and the forecast log keeps (quantiles: whatever p-columns are there)
 FORECAST_COLUMNS = ["segment", "store_id", "product_id", "week_start", "forecast", "lasso", "nn"]
 FORECAST_COLUMNS += ["model_version", "data_version"]
+T = TypeVar("T")
+
+
+def _read(path: Path, what: str, reader: Callable[[Path], T]) -> T:
+    """``reader(path)``, or an error naming ``path``: missing (``what`` says how to make it) or
+    unreadable."""
+    if not path.is_file():
+        raise ForecastopsError(f"{path}: not found; {what}")
+    try:
+        return reader(path)
+    except (OSError, ValueError) as exc:
+        raise ForecastopsError(f"{path}: cannot read: {exc}") from exc
 
 
 def read_table(path: Path, what: str, **kwargs) -> pd.DataFrame:
     """A CSV (ids as text) or parquet file; ``what`` says how to make it when it is missing."""
-    if not path.is_file():
-        raise ForecastopsError(f"{path}: not found; {what}")
-    try:
-        if path.suffix == ".csv":
-            return pd.read_csv(path, dtype={"store_id": str, "product_id": str}, **kwargs)
-        return pd.read_parquet(path, **kwargs)
-    except (OSError, ValueError) as exc:
-        raise ForecastopsError(f"{path}: cannot read: {exc}") from exc
+    if path.suffix == ".csv":
+        ids = {"store_id": str, "product_id": str}
+        return _read(path, what, lambda p: pd.read_csv(p, dtype=ids, **kwargs))
+    return _read(path, what, lambda p: pd.read_parquet(p, **kwargs))
 
 
 def read_forecasts(path: Path, what: str) -> pd.DataFrame:
@@ -49,20 +59,11 @@ def read_features(folder: Path, regions: list[str], columns: list[str], why: str
     """``columns`` of every region's features; a missing column is named with ``why`` needs it.
     Only those columns are read (parquet is columnar): the monitor and the dashboard read every
     region, so reading whole files cost them most of their time at 140 regions."""
-    frames = []
+    frames, what = [], "run the featurize stage first"
     for region in regions:
         path = folder / f"{region}.parquet"
-        missing = sorted(set(columns) - set(_parquet_columns(path)))
+        missing = sorted(set(columns) - set(_read(path, what, lambda p: pq.read_schema(p).names)))
         if missing:
             raise ForecastopsError(f"{path}: no column(s) {missing} ({why})")
-        frames.append(read_table(path, "run the featurize stage first", columns=columns))
+        frames.append(read_table(path, what, columns=columns))
     return pd.concat(frames, ignore_index=True)
-
-
-def _parquet_columns(path: Path) -> list[str]:
-    if not path.is_file():
-        raise ForecastopsError(f"{path}: not found; run the featurize stage first")
-    try:
-        return pq.read_schema(path).names
-    except (OSError, ValueError) as exc:
-        raise ForecastopsError(f"{path}: cannot read: {exc}") from exc

@@ -59,14 +59,20 @@ def _reusable(previous: Path) -> dict[str, dict]:
     return index.get("charts", {}) if index.get("renderer") == RENDERER else {}
 
 
-def _reuse(was: dict, data: str, chart: Path, out_dir: Path) -> bool:
-    """Copy ``chart`` into ``out_dir`` when it was drawn from ``data`` and has its recorded hash."""
+def chart_name(segment: str) -> str:
+    """A segment's chart file name (``region__format__velocity.png``)."""
+    return f"{segment.replace('/', '__')}.png"
+
+
+def _reuse(was: dict, data: str, chart: Path, out_dir: Path) -> str | None:
+    """Copy ``chart`` into ``out_dir`` when it was drawn from ``data`` and has its recorded hash;
+    that hash, or None when it must be drawn."""
     if was.get("data") != data or not chart.is_file():
-        return False
+        return None
     if _sha256(chart.read_bytes()) != was.get("png"):
-        return False  # changed since it was drawn: evidence of nothing, draw it again
+        return None  # changed since it was drawn: evidence of nothing, draw it again
     shutil.copyfile(chart, out_dir / chart.name)
-    return True
+    return was["png"]
 
 
 def plot_segments(totals: pd.DataFrame, out_dir: Path, previous: Path | None = None) -> int:
@@ -78,12 +84,13 @@ def plot_segments(totals: pd.DataFrame, out_dir: Path, previous: Path | None = N
     old = _reusable(previous) if previous is not None else {}
     charts, drawn = {}, 0
     for segment, rows in totals.groupby("segment", sort=True):
-        name = f"{segment.replace('/', '__')}.png"
+        name = chart_name(str(segment))
         data = _sha256(rows.drop(columns="segment").to_csv(index=False).encode())
-        if previous is None or not _reuse(old.get(segment, {}), data, previous / name, out_dir):
+        png = _reuse(old.get(segment, {}), data, previous / name, out_dir) if old else None
+        if png is None:
             _draw(str(segment), rows, out_dir / name)
-            drawn += 1
-        charts[segment] = {"data": data, "png": _sha256((out_dir / name).read_bytes())}
+            png, drawn = _sha256((out_dir / name).read_bytes()), drawn + 1
+        charts[segment] = {"data": data, "png": png}
     index = {"renderer": RENDERER, "charts": charts}
     (out_dir / INDEX).write_text(json.dumps(index, indent=1, sort_keys=True) + "\n")
     return drawn

@@ -13,6 +13,7 @@ import pandas as pd
 
 from forecastops import io
 from forecastops.gitops.report.diff import MetricsDiff, RowDiff
+from forecastops.quality.plots import chart_name
 
 matplotlib.use("Agg")  # before pyplot: no display on CI or runners
 import matplotlib.pyplot as plt
@@ -60,7 +61,7 @@ def draw(
 ) -> dict[str, Path]:
     """A chart per segment in ``out_dir`` (replaced whole); segment -> image path."""
     out_dir = Path(out_dir)
-    names = {seg: f"{seg.replace('/', '__')}.png" for seg in segments}
+    names = {seg: chart_name(seg) for seg in segments}
     with io.atomic_path(out_dir) as tmp:
         tmp.mkdir(parents=True)
         for seg, name in names.items():
