@@ -1,7 +1,8 @@
 """The linear half of the ensemble: LASSO on the design matrix, saved as plain JSON numbers.
 
 Only the coefficients and the intercept are kept (a pickle of the sklearn object could run code
-when loaded); predicting is one matrix product, so nothing but numbers is ever read back.
+when loaded); predicting is one matrix product, so nothing but numbers is ever read back, and
+scoring and assembling saved fits never import scikit-learn (over a second of every such process).
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sklearn.linear_model import Lasso
 
 from forecastops.config.sections.model import LassoConfig
 from forecastops.errors import ForecastopsError
@@ -29,6 +29,8 @@ class LinearModel:
 
 
 def fit_lasso(design: Design, rows: pd.DataFrame, cfg: LassoConfig, seed: int) -> LinearModel:
+    from sklearn.linear_model import Lasso  # only fitting needs it (see the module docstring)
+
     model = Lasso(alpha=cfg.alpha, max_iter=cfg.max_iter, random_state=seed, selection="cyclic")
     model.fit(design.numeric_matrix(rows), relative_target(rows))
     return LinearModel([float(c) for c in model.coef_], float(model.intercept_))
