@@ -48,6 +48,22 @@ def growth(points: list[dict]) -> dict:
     return out
 
 
+def rerun_table(points: list[dict]) -> list[str]:
+    """Where a one-region rerun's seconds go, per scale point (``train@<region>`` as ``train``)."""
+    names = ["DVC checks", *dict.fromkeys(n.split("@")[0] for p in points for n in _rerun(p))]
+    lines = [f"| regions | {' | '.join(names)} |", "|---:|" + "---:|" * len(names)]
+    for p in points:
+        rerun = p["one_region_rerun"]
+        cells = [rerun["before_stages_seconds"], *(_rerun(p).get(n) for n in names[1:])]
+        shown = " | ".join("-" if c is None else f"{c:.1f} s" for c in cells)
+        lines.append(f"| {p['regions']} | {shown} |")
+    return lines
+
+
+def _rerun(point: dict) -> dict[str, float]:
+    return {n.split("@")[0]: s for n, s in point["one_region_rerun"]["stages"].items()}
+
+
 def markdown(result: dict) -> str:
     """The README's tables: the scale series, then the executors."""
     lines = [
@@ -62,6 +78,7 @@ def markdown(result: dict) -> str:
             f"{p['peak_mib'] / 1024:.1f} GiB | {rerun['seconds']:.0f} s | "
             f"{rerun['ratio_to_full']:.1%} | {score['rows_per_second']:,} |"
         )
+    lines += ["", *rerun_table(result["scale"])]
     lines += ["", "| executor | segments/min | speed-up vs local n_jobs=1 |", "|---|---:|---:|"]
     execs = result["executors"]
     for name, r in execs["results"].items():
