@@ -5,12 +5,14 @@ hash, or that another renderer drew, is drawn again."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
 import pandas as pd
 import yaml
 
+from forecastops.modeling import integrity
 from forecastops.quality import plots
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -68,6 +70,32 @@ def test_another_renderer_or_a_broken_index_redraws_everything(tmp_path):
     (first / plots.INDEX).write_text("{not json")
     assert plots.plot_segments(_totals(), tmp_path / "b", previous=first) == 4
     assert plots.plot_segments(_totals(), tmp_path / "c", previous=tmp_path / "missing") == 4
+    # JSON of another shape is no index either: drawn again, never a crash
+    for other in ([], {"renderer": plots.RENDERER, "charts": {"texas/large/fast": "x"}}):
+        (first / plots.INDEX).write_text(json.dumps(other))
+        assert plots.plot_segments(_totals(), tmp_path / "d", previous=first) == 4
+
+
+def test_the_last_runs_charts_are_trusted_only_as_dvc_lock_pins_them(tmp_path, monkeypatch):
+    """The index sits beside the charts it vouches for, so an edit of both would pass its own
+    check: evaluate reuses the folder only when it hashes to what dvc.lock recorded."""
+    monkeypatch.chdir(tmp_path)
+    folder = Path("reports/plots/segments")
+    plots.plot_segments(_totals(), folder)
+    lock = Path("dvc.lock")
+    assert not integrity.matches_lock(folder, lock)  # no dvc.lock: nothing pins it
+    pinned, _ = integrity.tree(folder)
+    out = {"path": folder.as_posix(), "hash": "md5", "md5": pinned}
+    lock.write_text(yaml.safe_dump({"schema": "2.0", "stages": {"evaluate": {"outs": [out]}}}))
+    assert integrity.matches_lock(folder, lock)
+    assert not integrity.matches_lock(Path("reports/plots"), lock)  # pins no such output
+    # a forged chart with an index that agrees with it
+    chart = folder / "texas__small__fast.png"
+    chart.write_bytes(b"\x89PNG forged")
+    index = json.loads((folder / plots.INDEX).read_text())
+    index["charts"]["texas/small/fast"]["png"] = hashlib.sha256(chart.read_bytes()).hexdigest()
+    (folder / plots.INDEX).write_text(json.dumps(index))
+    assert not integrity.matches_lock(folder, lock)
 
 
 def test_a_segment_that_is_gone_leaves_no_chart_behind(tmp_path):

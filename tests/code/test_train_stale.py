@@ -74,6 +74,21 @@ def test_a_one_region_change_trains_only_that_region(ws, monkeypatch, capfd):
     assert "Data and pipelines are up to date" in dvc("status", cwd=ws)
 
 
+def test_force_refits_and_runs_each_stage_instead_of_restoring_it(ws, monkeypatch, capfd):
+    """``--force`` (main.yml's weekly refit): the regions are fitted again and each train stage
+    runs its command on those fits, even though DVC's run-cache could restore its outputs (a new
+    torch or CUDA is not a DVC dependency)."""
+    monkeypatch.chdir(ws)
+    assert "Data and pipelines are up to date" in dvc("status", cwd=ws)
+    assert cli.main(["train-stale", "--force", "--regions", "texas"]) == 0
+    out = capfd.readouterr().out
+    assert "train-stale: 1 of 1 regions to train: texas" in out
+    assert "5 fits computed, 0 kept from earlier runs" in out  # the executor refitted texas
+    assert "(0 fits computed, 5 kept from earlier runs) -> models/texas" in out  # its command ran
+    assert "Data and pipelines are up to date" in dvc("status", cwd=ws)
+    assert WorkStore.near(ws / "models").keys() == []
+
+
 def test_a_failing_segment_is_named_and_only_it_refits(ws, monkeypatch, capfd):
     """One segment's fit fails (as a GPU out of memory would): train-stale names it, exits non-zero
     and records nothing; the other fits are kept and the rerun fits only the failed one."""
@@ -147,7 +162,7 @@ def test_a_failing_stage_command_is_named_and_the_stages_before_it_are_kept(ws, 
     )
     features = ws / "artifacts" / "features" / "texas.parquet"
     rows = features.read_bytes()
-    features.unlink()  # texas' command cannot read its rows
+    features.write_bytes(b"not parquet")  # texas' command runs and cannot read its rows
     try:
         with pytest.raises(ForecastopsError, match="stage train@texas failed"):
             stage_group.record("train", ["northeast", "texas"], ws)
@@ -202,3 +217,14 @@ def test_region_groups_on_separate_runners_meet_in_one_dvc_lock(ws, tmp_path, mo
         assert _entry(gather / "dvc.lock", stage) == _entry(runner / "dvc.lock", stage)
     assert "Running stage 'train@" not in log.stdout and "Running stage 'score'" in log.stdout
     assert "Data and pipelines are up to date" in dvc("status", cwd=gather)
+
+
+def test_dvc_errors_are_one_line_naming_what_was_attempted(tmp_path):
+    """No repository, or a dvc.yaml DVC cannot read: a ForecastopsError (exit 2, one line), not
+    DVC's traceback."""
+    with pytest.raises(ForecastopsError, match=r"dvc status train in .*not inside of a DVC"):
+        stage_group.status("train", tmp_path)
+    dvc("init", "--no-scm", cwd=tmp_path)
+    (tmp_path / "dvc.yaml").write_text("stages: [unclosed\n")
+    with pytest.raises(ForecastopsError, match=r"recording train in .*dvc\.yaml"):
+        stage_group.record("train", ["texas"], tmp_path)

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from forecastops.config.sections.report import BootstrapConfig
 from forecastops.quality.versus import versus_better_component
@@ -45,10 +46,26 @@ def test_the_better_component_is_picked_per_segment():
     assert out["r/large/fast"]["wape_delta"] == 0
 
 
-def test_a_class_row_adds_up_its_segments():
-    fast = _preds("r/large/fast", 40, 5).assign(ensemble=lambda f: f["nn"] * 1.3)
+def _wape(frame: pd.DataFrame, column: str) -> float:
+    return float((frame[column] - frame["actual"]).abs().sum() / frame["actual"].sum())
+
+
+def test_a_class_row_pools_its_segments_each_against_its_own_better_component():
+    large = _preds("r/large/fast", 40, 5).assign(ensemble=lambda f: f["nn"] * 1.3)
+    small = _preds("r/small/fast", 40, 7)
+    small["lasso"], small["nn"] = small["nn"], small["lasso"]  # here LASSO is the better one
+    small["ensemble"] = small["lasso"] * 1.1
     slow = _preds("r/large/slow", 40, 6).assign(ensemble=lambda f: f["nn"])
-    out = versus_better_component(pd.concat([fast, slow], ignore_index=True), BOOT)
+    out = versus_better_component(pd.concat([large, small, slow], ignore_index=True), BOOT)
+    # the class: the ensemble's WAPE over both segments' rows minus that of NN's forecasts for
+    # r/large/fast and LASSO's for r/small/fast, by hand
+    pooled = pd.concat([large, small], ignore_index=True)
+    pooled["better"] = pd.concat([large["nn"], small["lasso"]], ignore_index=True)
+    expected = _wape(pooled, "ensemble") - _wape(pooled, "better")
+    assert out["fast movers"]["wape_delta"] == pytest.approx(expected, rel=1e-9)
+    assert out["fast movers"]["wape_delta"] not in (
+        out["r/large/fast"]["wape_delta"],
+        out["r/small/fast"]["wape_delta"],
+    )
     assert out["fast movers"]["verdict"] == "worse" and out["slow movers"]["verdict"] == "unchanged"
-    assert out["fast movers"]["wape_delta"] == out["r/large/fast"]["wape_delta"]
     assert out["fast movers"]["component"] == "per segment"

@@ -50,7 +50,10 @@ def growth(points: list[dict]) -> dict:
 
 def rerun_table(points: list[dict]) -> list[str]:
     """Where a one-region rerun's seconds go, per scale point (``train@<region>`` as ``train``)."""
-    names = ["DVC checks", *dict.fromkeys(n.split("@")[0] for p in points for n in _rerun(p))]
+    names = [
+        "DVC checks before",
+        *dict.fromkeys(n.split("@")[0] for p in points for n in _rerun(p)),
+    ]
     lines = [f"| regions | {' | '.join(names)} |", "|---:|" + "---:|" * len(names)]
     for p in points:
         rerun = p["one_region_rerun"]
@@ -61,7 +64,10 @@ def rerun_table(points: list[dict]) -> list[str]:
 
 
 def _rerun(point: dict) -> dict[str, float]:
-    return {n.split("@")[0]: s for n, s in point["one_region_rerun"]["stages"].items()}
+    out: dict[str, float] = {}
+    for name, seconds in point["one_region_rerun"]["stages"].items():
+        out[name.split("@")[0]] = out.get(name.split("@")[0], 0.0) + seconds
+    return out
 
 
 def markdown(result: dict) -> str:

@@ -79,7 +79,8 @@ def scale_point(root: Path, copies: int, synth: list[str], pipeline: list[str]) 
             "region": regions[0],
             "seconds": rerun.seconds,
             "stages": rerun.stages,  # seconds, in the order they ran
-            # DVC checking the unchanged stages before the first one runs
+            # DVC checking the unchanged stages before the first one runs (those after the train
+            # stages: measure.AFTER_TRAIN)
             "before_stages_seconds": round(rerun.seconds - sum(rerun.stages.values()), 1),
             "ratio_to_full": round(rerun.seconds / full.seconds, 3),
         },

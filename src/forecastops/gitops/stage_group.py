@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
+from dvc.exceptions import DvcException
 from dvc.repo import Repo
 
 from forecastops.dvc_cli import venv_path
@@ -25,14 +26,18 @@ from forecastops.errors import ForecastopsError
 
 
 @contextmanager
-def _repo(root: Path, *, lock: bool) -> Iterator:
+def _repo(root: Path, what: str, *, lock: bool) -> Iterator[Repo]:
     """DVC's repository at ``root`` (``lock``: held as a writing ``dvc`` command holds it), with
-    this installation's ``bin`` first on ``PATH`` for the stage commands."""
+    this installation's ``bin`` first on ``PATH`` for the stage commands (this process's
+    environment: the CLI is single-threaded). DVC's own errors (no repository, a broken
+    ``dvc.yaml``, a lock another ``dvc`` holds) become one line naming ``what`` was attempted."""
     before = os.environ.get("PATH", "")
     os.environ["PATH"] = venv_path()
     try:
         with Repo(str(root)) as repo, repo.lock if lock else nullcontext():
             yield repo
+    except DvcException as exc:
+        raise ForecastopsError(f"{what} in {root}: {exc}") from exc
     finally:
         os.environ["PATH"] = before
 
@@ -40,34 +45,48 @@ def _repo(root: Path, *, lock: bool) -> Iterator:
 def status(group: str, root: Path) -> dict[str, list]:
     """``dvc status --json <group>``: each stage of the group that is not up to date, with DVC's
     entries (changed deps, params, outs)."""
-    with _repo(root, lock=False) as repo:  # status takes the lock itself
+    with _repo(root, f"dvc status {group}", lock=False) as repo:  # status takes the lock itself
         return repo.status(targets=[group])
 
 
-def record(group: str, names: list[str], root: Path) -> list[str]:
-    """Run the stages ``group@name`` as ``dvc repro`` would and write ``dvc.lock`` once for all
-    of them; returns their addresses. A failing command names its stage; the stages that ran
-    before it are still recorded."""
+def record(group: str, names: list[str], root: Path, *, force: bool = False) -> list[str]:
+    """Run the stages ``group@name`` as ``dvc repro`` would (``force``: as ``dvc repro --force``,
+    running each command where DVC's run-cache would restore its outputs) and write ``dvc.lock``
+    once for all of them; returns their addresses. A failing command names its stage; the stages
+    that ran before it are still recorded."""
     wanted = [f"{group}@{name}" for name in names]
     if not wanted:
         return []
-    with _repo(root, lock=True) as repo:
+    with _repo(root, f"recording {group}", lock=True) as repo:
         stages = {info.stage.addressing: info.stage for info in repo.stage.collect_granular(group)}
         missing = [a for a in wanted if a not in stages]
         if missing:
             raise ForecastopsError(f"dvc.yaml has no stage {', '.join(missing)}")
-        done = []
-        try:
-            for address in wanted:
-                stage = stages[address]
-                print(f"Running stage '{address}':\n> {stage.cmd}", flush=True)
-                try:
-                    stage.run()
-                except Exception as exc:
-                    raise ForecastopsError(f"stage {address} failed: {exc}") from exc
-                done.append(stage)
-        finally:
-            if done:
-                done[0].dvcfile.dump_stages(done, update_pipeline=False)
-                print(f"Updating lock file 'dvc.lock' ({len(done)} stages at once)", flush=True)
+        done: list = []
+        for address in wanted:
+            stage = stages[address]
+            print(f"Running stage '{address}':\n> {stage.cmd}", flush=True)
+            try:
+                stage.run(force=force)
+            except BaseException as exc:  # Ctrl-C too: the stages that ran before are recorded
+                failed = f"stage {address} failed: {exc}"
+                _write_lock(done, failed)
+                if not isinstance(exc, Exception):
+                    raise
+                raise ForecastopsError(failed) from exc
+            done.append(stage)
+        _write_lock(done)
     return [s.addressing for s in done]
+
+
+def _write_lock(done: list, failed: str | None = None) -> None:
+    """One ``dvc.lock`` write for the stages that ran; its failure still names ``failed``."""
+    if not done:
+        return
+    try:
+        done[0].dvcfile.dump_stages(done, update_pipeline=False)
+    except (DvcException, OSError) as exc:
+        ran = ", ".join(s.addressing for s in done)
+        after = f" (after {failed})" if failed else ""
+        raise ForecastopsError(f"dvc.lock: could not record {ran}: {exc}{after}") from exc
+    print(f"Updating lock file 'dvc.lock' ({len(done)} stages at once)", flush=True)

@@ -109,7 +109,8 @@ def run(args: argparse.Namespace) -> int:
     if report.failures:
         raise ForecastopsError(report.failure_text(f"{len(stale)} regions", store))
     print(f"train-stale: on {describe_executor(executor)}: {report.summary()}")
-    stage_group.record(GROUP, stale, repo)  # each stage assembles its fits; dvc.lock written once
+    # each stage assembles its fits (forced: never restored from the run-cache); dvc.lock once
+    stage_group.record(GROUP, stale, repo, force=args.force)
     targets = [f"{GROUP}@{r}" for r in regions] if args.regions else []
     code = repro(targets, repo)  # the rest: evaluate, score... (or a group's deleted outputs)
     if code == 0:

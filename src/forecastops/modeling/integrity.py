@@ -64,6 +64,19 @@ def _differing(files: dict[str, str], pinned: dict[str, str] | None) -> str:
     return "; ".join(parts)
 
 
+def matches_lock(path: Path, lock: Path) -> bool:
+    """Whether ``path`` is exactly the output ``lock`` pins for it. A persistent output left in the
+    workspace (evaluate's charts) is the last run's only then: not when edited since, nor when
+    nothing pins it (no ``dvc.lock``, or it names no such output)."""
+    if not path.is_dir() or not lock.is_file():
+        return False
+    try:
+        pinned = pinned_outs(lock).get(path.as_posix())
+    except ForecastopsError:
+        return False
+    return pinned is not None and tree(path)[0] == pinned
+
+
 def verify_models(models_dir: Path, regions: list[str], lock: Path) -> None:
     """Refuse (``ForecastopsError``) unless every region's model directory is exactly what
     ``lock`` pins, naming the directory and, when the cache allows, the files that differ."""

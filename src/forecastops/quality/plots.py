@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 from pathlib import Path
 
 import matplotlib
@@ -51,12 +50,18 @@ RENDERER = _sha256(Path(__file__).read_bytes() + matplotlib.__version__.encode()
 
 
 def _reusable(previous: Path) -> dict[str, dict]:
-    """The previous run's index, when the same renderer drew it ({} otherwise)."""
+    """The previous run's index, when the same renderer drew it ({} otherwise, or when it is not
+    the shape this module writes)."""
     try:
         index = json.loads((previous / INDEX).read_text())
     except (OSError, ValueError):
         return {}
-    return index.get("charts", {}) if index.get("renderer") == RENDERER else {}
+    if not isinstance(index, dict) or index.get("renderer") != RENDERER:
+        return {}
+    charts = index.get("charts")
+    return (
+        {k: v for k, v in charts.items() if isinstance(v, dict)} if isinstance(charts, dict) else {}
+    )
 
 
 def chart_name(segment: str) -> str:
@@ -69,17 +74,19 @@ def _reuse(was: dict, data: str, chart: Path, out_dir: Path) -> str | None:
     that hash, or None when it must be drawn."""
     if was.get("data") != data or not chart.is_file():
         return None
-    if _sha256(chart.read_bytes()) != was.get("png"):
+    png = chart.read_bytes()  # read once: the bytes checked are the bytes written
+    if _sha256(png) != was.get("png"):
         return None  # changed since it was drawn: evidence of nothing, draw it again
-    shutil.copyfile(chart, out_dir / chart.name)
+    (out_dir / chart.name).write_bytes(png)
     return was["png"]
 
 
 def plot_segments(totals: pd.DataFrame, out_dir: Path, previous: Path | None = None) -> int:
     """One PNG per segment (CML attaches these to PR comments) and an index of what each was
     drawn from; the number drawn. A chart of ``previous`` (the last run's folder, a persistent
-    DVC output) is copied instead of drawn when its data and renderer are the same and the file
-    still has the hash its index recorded: a one-region change redraws 4 charts, not all."""
+    DVC output the caller has checked against ``dvc.lock``) is copied instead of drawn when its
+    data and renderer are the same and the file still has the hash its index recorded: a
+    one-region change redraws 4 charts, not all."""
     out_dir.mkdir(parents=True, exist_ok=True)
     old = _reusable(previous) if previous is not None else {}
     charts, drawn = {}, 0

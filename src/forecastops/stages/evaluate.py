@@ -22,6 +22,7 @@ from forecastops.config.sections.report import BootstrapConfig, ReportConfig
 from forecastops.config.sections.segments import SegmentsConfig
 from forecastops.errors import ForecastopsError
 from forecastops.experiments import live
+from forecastops.modeling.integrity import matches_lock
 from forecastops.monitoring.resources import recorded
 from forecastops.quality.blocks import score_block, segment_counts
 from forecastops.quality.bootstrap import CLASS_ROW, OVERALL
@@ -101,6 +102,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--params", default="params.yaml")
     parser.add_argument("--models", default="models")
     parser.add_argument("--out", default="reports/metrics.json")
+    parser.add_argument("--lock", default="dvc.lock", help="pins the last run's charts")
     parser.add_argument("--live", default=None, help="DVCLive metrics dir (default: none)")
     parser.add_argument(
         "--live-regions", default=None, help="DVCLive dir of per-region dirs (default: none)"
@@ -117,8 +119,12 @@ def run(args: argparse.Namespace) -> int:
     result = evaluate(preds, segments, cfg, boot)
     totals = weekly_totals(preds)
     plots = Path(cfg.plots_dir)
+    previous = plots / "segments"  # the last run's charts, reused only as dvc.lock pins them
+    trusted = previous if matches_lock(previous, Path(args.lock)) else None
+    if previous.is_dir() and trusted is None:
+        print(f"evaluate: {previous} is not what {args.lock} pins: every chart is drawn")
     with io.atomic_path(plots) as tmp:
-        drawn = plot_segments(totals, tmp / "segments", previous=plots / "segments")
+        drawn = plot_segments(totals, tmp / "segments", previous=trusted)
         overall = totals.groupby("week_start", sort=True)[
             ["actual", "ensemble", "baseline", "naive"]
         ]
