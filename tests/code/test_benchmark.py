@@ -45,12 +45,13 @@ def test_time_grows_near_linearly_with_regions(bench):
 def test_a_one_region_change_reruns_one_region_in_less_than_the_full_run(bench):
     for point in bench[0]["scale"]:
         rerun = point["one_region_rerun"]
-        trained = [s for s in rerun["stages"] if s.startswith("train@")]
+        ran = [name for name, _ in rerun["stages"]]
+        trained = [s for s in ran if s.startswith("train@")]
         assert trained == [f"train@{rerun['region']}"], rerun
         assert rerun["ratio_to_full"] < 1, rerun
         # where its time went, in the order it was spent: the region's fits on the executor,
         # its train stage, DVC checking the other stages, then evaluate
-        assert list(rerun["stages"])[:4] == [
+        assert ran[:4] == [
             "fits (train-stale, on the executor)",
             f"train@{rerun['region']}",
             "DVC checks after train",

@@ -65,7 +65,7 @@ def rerun_table(points: list[dict]) -> list[str]:
 
 def _rerun(point: dict) -> dict[str, float]:
     out: dict[str, float] = {}
-    for name, seconds in point["one_region_rerun"]["stages"].items():
+    for name, seconds in point["one_region_rerun"]["stages"]:
         out[name.split("@")[0]] = out.get(name.split("@")[0], 0.0) + seconds
     return out
 

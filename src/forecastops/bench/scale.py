@@ -78,7 +78,7 @@ def scale_point(root: Path, copies: int, synth: list[str], pipeline: list[str]) 
         "one_region_rerun": {
             "region": regions[0],
             "seconds": rerun.seconds,
-            "stages": rerun.stages,  # seconds, in the order they ran
+            "stages": list(rerun.stages.items()),  # [stage, seconds] pairs in the order they ran
             # DVC checking the unchanged stages before the first one runs (those after the train
             # stages: measure.AFTER_TRAIN)
             "before_stages_seconds": round(rerun.seconds - sum(rerun.stages.values()), 1),

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import chdir, contextmanager, nullcontext
 from pathlib import Path
 
 from dvc.exceptions import DvcException
@@ -27,14 +27,15 @@ from forecastops.errors import ForecastopsError
 
 @contextmanager
 def _repo(root: Path, what: str, *, lock: bool) -> Iterator[Repo]:
-    """DVC's repository at ``root`` (``lock``: held as a writing ``dvc`` command holds it), with
-    this installation's ``bin`` first on ``PATH`` for the stage commands (this process's
-    environment: the CLI is single-threaded). DVC's own errors (no repository, a broken
-    ``dvc.yaml``, a lock another ``dvc`` holds) become one line naming ``what`` was attempted."""
+    """DVC's repository at ``root`` (``lock``: held as a writing ``dvc`` command holds it), seen
+    from ``root`` as ``dvc`` run there sees it (DVC resolves targets and names stages against the
+    working directory), with this installation's ``bin`` first on ``PATH`` for the stage
+    commands (this process's state: the CLI is single-threaded). DVC's own errors (no repository,
+    a broken ``dvc.yaml``, a lock another ``dvc`` holds) become one line naming ``what``."""
     before = os.environ.get("PATH", "")
     os.environ["PATH"] = venv_path()
     try:
-        with Repo(str(root)) as repo, repo.lock if lock else nullcontext():
+        with chdir(root), Repo(".") as repo, repo.lock if lock else nullcontext():
             yield repo
     except DvcException as exc:
         raise ForecastopsError(f"{what} in {root}: {exc}") from exc

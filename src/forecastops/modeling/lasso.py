@@ -29,7 +29,7 @@ class LinearModel:
 
 
 def fit_lasso(design: Design, rows: pd.DataFrame, cfg: LassoConfig, seed: int) -> LinearModel:
-    from sklearn.linear_model import Lasso  # only fitting needs it (see the module docstring)
+    from sklearn.linear_model import Lasso  # lazy: only fitting needs it (module docstring)
 
     model = Lasso(alpha=cfg.alpha, max_iter=cfg.max_iter, random_state=seed, selection="cyclic")
     model.fit(design.numeric_matrix(rows), relative_target(rows))
