@@ -50,23 +50,23 @@ def growth(points: list[dict]) -> dict:
 
 def rerun_table(points: list[dict]) -> list[str]:
     """Where a one-region rerun's seconds go, per scale point (``train@<region>`` as ``train``)."""
-    names = [
-        "DVC checks before",
-        *dict.fromkeys(n.split("@")[0] for p in points for n in _rerun(p)),
-    ]
+    spans = [_rerun(p) for p in points]
+    names = ["DVC checks before", *dict.fromkeys(n for s in spans for n in s)]
     lines = [f"| regions | {' | '.join(names)} |", "|---:|" + "---:|" * len(names)]
-    for p in points:
+    for p, span in zip(points, spans, strict=True):
         rerun = p["one_region_rerun"]
-        cells = [rerun["before_stages_seconds"], *(_rerun(p).get(n) for n in names[1:])]
+        cells = [rerun["before_stages_seconds"], *(span.get(n) for n in names[1:])]
         shown = " | ".join("-" if c is None else f"{c:.1f} s" for c in cells)
         lines.append(f"| {p['regions']} | {shown} |")
     return lines
 
 
 def _rerun(point: dict) -> dict[str, float]:
+    """The rerun's seconds per stage kind, in run order (``train@<region>`` as ``train``)."""
     out: dict[str, float] = {}
     for name, seconds in point["one_region_rerun"]["stages"]:
-        out[name.split("@")[0]] = out.get(name.split("@")[0], 0.0) + seconds
+        kind = name.split("@")[0]
+        out[kind] = out.get(kind, 0.0) + seconds
     return out
 
 
