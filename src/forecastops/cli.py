@@ -32,9 +32,13 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "evaluate": ("forecastops.stages.evaluate", "metrics, pass/fail per segment, plots"),
     "score": ("forecastops.stages.score", "batch forecasts for the next horizon"),
+    "monitor-data": (
+        "forecastops.stages.monitor_data",
+        "drift and quality of the newest weeks of data -> alerts (monitor reads them)",
+    ),
     "monitor": (
         "forecastops.stages.monitor",
-        "drift, data quality, accuracy on actuals, stale models -> alerts",
+        "the data's alerts, accuracy on actuals, stale models -> reports/monitoring.json",
     ),
     "dashboard": (
         "forecastops.stages.dashboard",

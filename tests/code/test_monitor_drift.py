@@ -6,6 +6,7 @@ condition, validate and featurize stages, then monitored against its training wi
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -14,12 +15,8 @@ import pytest
 
 from forecastops import cli
 from forecastops.config.compose import compose, dump
-from forecastops.config.load import section
-from forecastops.config.sections.monitor import DriftConfig, MonitorConfig
-from forecastops.config.sections.validation import ValidationConfig
+from forecastops.config.sections.monitor import DriftConfig
 from forecastops.monitoring import drift
-from forecastops.monitoring.quality import check_quality, quality_alerts
-from forecastops.monitoring.report import drift_section
 from forecastops_synth.generate import generate, load_config
 
 REPO = Path(__file__).resolve().parents[2]
@@ -42,8 +39,6 @@ def monitored(tmp_path_factory, params) -> dict[str, tuple[list, dict]]:
     """Per case: (drift + quality alerts as dicts, the quality report)."""
     root = tmp_path_factory.mktemp("drift")
     (root / "params.yaml").write_text(dump(params))
-    cfg = section(params, "monitor", MonitorConfig)
-    rules = section(params, "validation", ValidationConfig)
     out = {}
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("FORECASTOPS_RESOURCES", str(root / "resources.jsonl"))
@@ -97,13 +92,13 @@ def monitored(tmp_path_factory, params) -> dict[str, tuple[list, dict]]:
                 )
                 == 0
             )
-            features = pd.concat(
-                [pd.read_parquet(f) for f in sorted((case / "f").glob("*.parquet"))]
-            )
-            _, alerts = drift_section(features, cfg)
-            report = check_quality(pd.read_parquet(case / "c.parquet"), rules, cfg.current_weeks)
-            alerts += quality_alerts(report, cfg.quality)
-            out[name] = ([a.as_dict() for a in alerts], report)
+            # the real stage: only the columns monitor.drift names are read from the features
+            out_file = case / "monitoring_data.json"
+            args = ["--params", p, "--table", str(case / "c.parquet")]
+            args += ["--features", str(case / "f"), "--out", str(out_file)]
+            assert cli.main(["monitor-data", *args]) == 0
+            report = json.loads(out_file.read_text())
+            out[name] = (report["alerts"], report["quality"])
     return out
 
 

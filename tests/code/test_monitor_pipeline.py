@@ -117,12 +117,43 @@ def test_bad_input_is_a_clear_error_and_writes_nothing(ws, monkeypatch, capsys):
     one = sorted(features.glob("*.parquet"))[0]
     pd.read_parquet(one).drop(columns="target").to_parquet(one)
     assert cli.main(["monitor", "--features", str(features)]) == 2
+    assert f"{one.name}: no column(s) ['target'] (the monitor's accuracy on actuals)" in (
+        capsys.readouterr().err
+    )
+    data_out = ["--out", str(ws / "data_report.json")]
+    assert cli.main(["monitor-data", "--features", str(features), *data_out]) == 2
     assert f"{one.name}: no column(s) ['target'] (named in params.yaml monitor.drift)" in (
         capsys.readouterr().err
     )
     one.write_bytes(b"not parquet")
     assert cli.main(["monitor", "--features", str(features)]) == 2
     assert f"{one.name}: cannot read:" in capsys.readouterr().err
+    assert not (ws / "data_report.json").exists()
+    assert (ws / "reports" / "monitoring.json").read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        (None, "not found; run the monitor_data stage first"),
+        ("[1, 2]", "not a data report: it needs the keys ['drift', 'quality', 'alerts']"),
+        ('{"drift": {}, "quality": {}, "alerts": [{"level": "warn"}]}', "alert 1 is not an alert"),
+        ("{not json", "not valid JSON"),
+    ],
+)
+def test_a_data_report_of_another_shape_is_named_and_nothing_written(
+    ws, monkeypatch, capsys, content, says
+):
+    """monitor folds in what monitor_data wrote only after checking its shape."""
+    monkeypatch.chdir(ws)
+    monkeypatch.setenv("FORECASTOPS_RESOURCES", str(ws / "scratch.jsonl"))
+    before = (ws / "reports" / "monitoring.json").read_bytes()
+    report = ws / "odd_data_report.json"
+    report.unlink(missing_ok=True)
+    if content is not None:
+        report.write_text(content)
+    assert cli.main(["monitor", "--data-report", str(report)]) == 2
+    assert f"odd_data_report.json: {says}" in capsys.readouterr().err
     assert (ws / "reports" / "monitoring.json").read_bytes() == before
 
 

@@ -142,6 +142,8 @@ def test_changing_one_region_retrains_only_that_region(smoke):
     assert "Running stage 'train@texas'" in log
     assert "Running stage 'train@northeast'" not in log
     assert "Running stage 'condition'" not in log and "Running stage 'validate'" not in log
+    # the models changed, the data did not: the monitor reruns, its data half stays DVC's cache
+    assert "Running stage 'monitor'" in log and "Running stage 'monitor_data'" not in log
 
 
 def test_prepare_refuses_a_missing_sample(tmp_path):

@@ -4,17 +4,21 @@ the file (and column, and row) instead of a traceback, before anything is writte
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import fields
 from pathlib import Path
 from typing import TypeVar
 
 import pandas as pd
 import pyarrow.parquet as pq
 
+from forecastops import io
 from forecastops.errors import ForecastopsError
+from forecastops.monitoring.alerts import Alert
 
 # What `score` writes and the forecast log keeps (quantiles: whatever p-columns are there)
 FORECAST_COLUMNS = ["segment", "store_id", "product_id", "week_start", "forecast", "lasso", "nn"]
 FORECAST_COLUMNS += ["model_version", "data_version"]
+DATA_REPORT_PARTS = ("drift", "quality", "alerts")  # what monitor_data writes
 T = TypeVar("T")
 
 
@@ -67,3 +71,21 @@ def read_features(folder: Path, regions: list[str], columns: list[str], why: str
             raise ForecastopsError(f"{path}: no column(s) {missing} ({why})")
         frames.append(read_table(path, what, columns=columns))
     return pd.concat(frames, ignore_index=True)
+
+
+def read_data_report(path: Path) -> tuple[dict, list[Alert]]:
+    """The report ``monitor_data`` wrote, its alerts checked back into their one shape: a file of
+    another shape is named, never half-used."""
+    report = io.read_json(path)
+    if report is None:
+        raise ForecastopsError(f"{path}: not found; run the monitor_data stage first")
+    if not isinstance(report, dict) or set(DATA_REPORT_PARTS) - set(report):
+        parts = list(DATA_REPORT_PARTS)
+        raise ForecastopsError(f"{path}: not a data report: it needs the keys {parts}")
+    keys = [f.name for f in fields(Alert)]
+    for number, alert in enumerate(report["alerts"], start=1):
+        if not isinstance(alert, dict) or sorted(alert) != sorted(keys):
+            raise ForecastopsError(
+                f"{path}: alert {number} is not an alert: it needs the keys {keys}"
+            )
+    return report, [Alert(**a) for a in report["alerts"]]

@@ -1,11 +1,11 @@
 """Stage ``monitor``: watch the models once they score -> reports/monitoring.json.
 
-It compares the latest ``monitor.current_weeks`` history weeks with the training window (drift per
-feature and per segment), runs the validation rules again on those weeks (quality), archives the
-latest forecasts in the forecast log (a persistent DVC output) and matches every logged forecast
-with the actual that has arrived since (accuracy), flags models trained too long before the
-scoring date (stale) and reports what each stage's last run cost (resources). The report carries
-one ``alerts`` list; an alert at ``monitor.fail_on`` or worse exits 3 once everything is written.
+It takes drift and data quality from the ``monitor_data`` stage's report (the data alone decides
+them, so DVC skips that stage when only models changed), archives the latest forecasts in the
+forecast log (a persistent DVC output) and matches every logged forecast with the actual that has
+arrived since (accuracy), flags models trained too long before the scoring date (stale) and
+reports what each stage's last run cost (resources). The report carries one ``alerts`` list; an
+alert at ``monitor.fail_on`` or worse exits 3 once everything is written.
 """
 
 from __future__ import annotations
@@ -22,37 +22,35 @@ from forecastops.config.sections.evaluate import EvaluateConfig
 from forecastops.config.sections.monitor import LEVELS, MonitorConfig
 from forecastops.config.sections.segments import SegmentsConfig
 from forecastops.config.sections.train import TrainConfig
-from forecastops.config.sections.validation import ValidationConfig
 from forecastops.experiments import live
 from forecastops.monitoring import accuracy, resources
 from forecastops.monitoring.alerts import reaching
-from forecastops.monitoring.inputs import read_features, read_forecasts, read_table
+from forecastops.monitoring.inputs import read_data_report, read_features, read_forecasts
 from forecastops.monitoring.report import Inputs, build
 
 ALERTED = 3  # exit status when alerts reach the configured level (2: an error)
 
 
-def _features(folder: Path, regions: list[str], cfg: MonitorConfig, horizon: int) -> pd.DataFrame:
-    drift = cfg.drift
-    wanted = ["segment", "store_id", "product_id", "week_start", "split", "week_of_year", "target"]
-    wanted += [f"lag_{horizon}", *drift.numeric, *drift.categorical, *drift.per_segment]
-    return read_features(
-        folder, regions, list(dict.fromkeys(wanted)), "named in params.yaml monitor.drift"
+def _history(folder: Path, regions: list[str], horizon: int) -> pd.DataFrame:
+    """The history rows of every region, only the columns accuracy reads (parquet is columnar)."""
+    wanted = ["segment", "store_id", "product_id", "week_start", "split", "target"]
+    features = read_features(
+        folder, regions, [*wanted, f"lag_{horizon}"], "the monitor's accuracy on actuals"
     )
+    return features[features["split"] != "future"]
 
 
-def _inputs(args: argparse.Namespace, params: dict, cfg: MonitorConfig, horizon: int) -> Inputs:
+def _inputs(args: argparse.Namespace, params: dict, horizon: int) -> Inputs:
     regions = list(section(params, "segments", SegmentsConfig).regions)
-    features = _features(Path(args.features), regions, cfg, horizon)
-    history = features.loc[features["split"] != "future", "week_start"]
-    first = sorted(history.unique())[-cfg.current_weeks]
-    table = read_table(Path(args.table), "run the condition stage first")
+    history = _history(Path(args.features), regions, horizon)
+    data_report, data_alerts = read_data_report(Path(args.data_report))
     forecasts = read_forecasts(Path(args.forecasts), "run the score stage first")
     log_path = Path(args.log)
     log = read_forecasts(log_path, "") if log_path.is_file() else None
     return Inputs(
-        features=features,
-        table=table[table["week_start"] >= first].reset_index(drop=True),
+        history=history,
+        data_report=data_report,
+        data_alerts=data_alerts,
         log=accuracy.archive(log, forecasts),
         forecasts=forecasts,
         tested=(io.read_json(args.metrics) or {}).get("segments", {}),
@@ -63,7 +61,7 @@ def _inputs(args: argparse.Namespace, params: dict, cfg: MonitorConfig, horizon:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--params", default="params.yaml")
-    parser.add_argument("--table", default="artifacts/conditioned.parquet")
+    parser.add_argument("--data-report", default="reports/monitoring_data.json")
     parser.add_argument("--features", default="artifacts/features")
     parser.add_argument("--forecasts", default="outputs/forecasts.csv")
     parser.add_argument("--metrics", default="reports/metrics.json")
@@ -87,10 +85,9 @@ def run(args: argparse.Namespace) -> int:
     params = load_params(args.params)
     cfg = section(params, "monitor", MonitorConfig)
     horizon = section(params, "train", TrainConfig).horizon_weeks
-    data = _inputs(args, params, cfg, horizon)
-    rules = section(params, "validation", ValidationConfig)
+    data = _inputs(args, params, horizon)
     gate = section(params, "evaluate", EvaluateConfig)
-    report = build(data, cfg, rules, gate, horizon, dt.date.today())
+    report = build(data, cfg, gate, horizon, dt.date.today())
     io.write_parquet(args.log, data.log)
     io.write_json(args.out, report)
     io.write_json(args.resources, resources.summary(data.records))
