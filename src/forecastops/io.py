@@ -18,6 +18,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from forecastops.errors import ForecastopsError
 
 SCRATCH = Path(".forecastops/tmp")  # relative to the repository root
@@ -101,3 +103,13 @@ def read_json(path: str | Path) -> dict | None:
         return json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
         raise ForecastopsError(f"{path}: not valid JSON: {exc}") from exc
+
+
+# libyaml's parser where PyYAML was built with it: the same safe constructor, about 8x faster on
+# a dvc.lock of hundreds of stages (read by score, evaluate and the dashboard on every rerun).
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def parse_yaml(text: str | bytes) -> Any:
+    """``yaml.safe_load`` with the C parser when available (raises ``yaml.YAMLError`` alike)."""
+    return yaml.load(text, Loader=_SAFE_LOADER)

@@ -90,3 +90,27 @@ def test_saved_models_reload_and_score_unseen_categories(trained, setup):
     b = predict_segment(segment_dir(out, "texas/large/fast"), rows)
     assert len(a) == len(rows) and (a["ensemble"] >= 0).all()
     assert np.isfinite(b["ensemble"]).all()
+
+
+def test_scoring_loads_a_regions_shared_networks_once(trained, setup, tmp_path, monkeypatch):
+    import json
+    import shutil
+
+    from forecastops.modeling import ensemble
+    from forecastops.stages.score import score_region
+
+    out = shutil.copytree(trained[0], tmp_path / "texas")
+    assert (out / "region_nn" / "meta.json").is_file()
+    for meta_path in out.glob("*_*/meta.json"):  # every segment on the region's networks
+        meta = json.loads(meta_path.read_text())
+        meta_path.write_text(json.dumps({**meta, "nn_source": "shared"}))
+    calls = []
+    real = ensemble.load_shared_nn
+    monkeypatch.setattr(ensemble, "load_shared_nn", lambda p: calls.append(p) or real(p))
+    scored, _ = score_region(setup[0], out)
+    assert calls == [out / "region_nn"]  # once for the region's four segments
+    one = usable(setup[0], "future")
+    one = one[one["segment"] == "texas/small/slow"]
+    alone = predict_segment(segment_dir(out, "texas/small/slow"), one)  # no cache: same numbers
+    mine = scored[scored["segment"] == "texas/small/slow"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(mine, alone.reset_index(drop=True))

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from forecastops import io
 from forecastops.errors import ForecastopsError
 
 M = TypeVar("M", bound=BaseModel)
@@ -34,7 +35,7 @@ def load_params(path: str | Path = "params.yaml") -> dict[str, Any]:
             f"{path}: not found; run `forecastops params` to compose it from conf/"
         )
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = io.parse_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise ForecastopsError(f"{path}: not valid YAML: {exc}") from exc
     if not isinstance(data, dict):

@@ -16,6 +16,7 @@ from dvc.api import DVCFileSystem
 from dvc.exceptions import DvcException, PathMissingError
 from dvc.scm import RevError
 
+from forecastops import io
 from forecastops.errors import ForecastopsError
 
 
@@ -53,7 +54,7 @@ def yaml_at_revision(rev: str, path: str | Path, repo: str | Path | None = None)
     if data is None:
         return None
     try:
-        loaded = yaml.safe_load(data)
+        loaded = io.parse_yaml(data)
     except yaml.YAMLError as exc:
         raise ForecastopsError(f"{rev}:{path}: not valid YAML: {exc}") from exc
     if not isinstance(loaded, dict):

@@ -29,7 +29,7 @@ class Design:
     @classmethod
     def fit(cls, rows: pd.DataFrame, numeric: list[str], categoricals: list[str]) -> Design:
         design = cls(numeric, categoricals)
-        raw = design._raw(rows)
+        raw = pd.DataFrame(design._columns(rows), index=rows.index)
         design.mean = {c: float(np.nanmean(raw[c])) if raw[c].notna().any() else 0.0 for c in raw}
         # A column with no value in these rows (empty in a segment's training weeks) scales by 1.
         design.std = {c: float(np.nanstd(raw[c])) if raw[c].notna().any() else 1.0 for c in raw}
@@ -37,7 +37,7 @@ class Design:
         design.vocab = {c: sorted(rows[c].astype(str).unique().tolist()) for c in categoricals}
         return design
 
-    def _raw(self, rows: pd.DataFrame) -> pd.DataFrame:
+    def _columns(self, rows: pd.DataFrame) -> dict[str, np.ndarray]:
         offset = log_level(rows)
         cols = {}
         for c in self.numeric:
@@ -45,12 +45,15 @@ class Design:
             cols[c] = (
                 np.log1p(np.clip(v, 0, None)) - offset if c.startswith(RELATIVE_PREFIXES) else v
             )
-        return pd.DataFrame(cols, index=rows.index)
+        return cols
 
     def numeric_matrix(self, rows: pd.DataFrame) -> np.ndarray:
         """Standardised numeric inputs; unknown values (no history that far back) become 0."""
-        raw = self._raw(rows)
-        out = np.column_stack([(raw[c] - self.mean[c]) / self.std[c] for c in self.numeric])
+        cols = self._columns(rows)
+        raw = np.column_stack([cols[c] for c in self.numeric]) if cols else np.zeros((len(rows), 0))
+        mean = np.array([self.mean[c] for c in self.numeric], dtype=float)
+        std = np.array([self.std[c] for c in self.numeric], dtype=float)
+        out = (raw - mean) / std  # one array operation, not one pandas Series per column
         return np.nan_to_num(out.astype(np.float32), nan=0.0, posinf=0.0, neginf=0.0)
 
     def category_codes(self, rows: pd.DataFrame) -> np.ndarray:

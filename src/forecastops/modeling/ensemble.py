@@ -78,19 +78,29 @@ def combine(
     ) + mean_weight * mean
 
 
-def _networks(model_dir: Path, meta: EnsembleMeta) -> tuple[Design, list[EmbeddingNet]]:
-    """The networks the segment chose (its own, or its region's shared ones) and their design."""
+Networks = tuple[Design, list[EmbeddingNet]]
+
+
+def _networks(model_dir: Path, meta: EnsembleMeta, shared: dict[Path, Networks]) -> Networks:
+    """The networks the segment chose (its own, or its region's shared ones) and their design;
+    a region's shared networks are loaded once into ``shared`` for all its segments."""
     if meta.nn_source == "shared":
-        return load_shared_nn(model_dir.parent / SHARED_DIR)
+        path = model_dir.parent / SHARED_DIR
+        if path not in shared:
+            shared[path] = load_shared_nn(path)
+        return shared[path]
     return meta.design, load_nns(model_dir, meta.nn_shape, len(meta.nn_epochs))
 
 
-def predict_segment(model_dir: Path, rows: pd.DataFrame) -> pd.DataFrame:
+def predict_segment(
+    model_dir: Path, rows: pd.DataFrame, shared: dict[Path, Networks] | None = None
+) -> pd.DataFrame:
     """Forecast ``rows`` with a saved segment ensemble (test weeks and batch scoring alike): the
-    smeared component forecasts, the ensemble, and its quantiles (p10, p50, p90, ...)."""
+    smeared component forecasts, the ensemble, and its quantiles (p10, p50, p90, ...).
+    ``shared``: networks already loaded for this call's region (score passes one per region)."""
     meta = EnsembleMeta.load(model_dir / "meta.json")
     lasso = load_lasso(model_dir / "lasso.json", len(meta.design.numeric))
-    nn_design, nets = _networks(model_dir, meta)
+    nn_design, nets = _networks(model_dir, meta, {} if shared is None else shared)
     out = rows[ID_COLUMNS].reset_index(drop=True).copy()
     out["lasso"] = to_units(
         rows, lasso.predict(meta.design.numeric_matrix(rows)), meta.smearing["lasso"]

@@ -17,6 +17,7 @@ from dvc_data.hashfile.build import build
 from dvc_data.hashfile.db.local import LocalHashFileDB
 from dvc_objects.fs.local import LocalFileSystem
 
+from forecastops import io
 from forecastops.errors import ForecastopsError
 
 CACHE_DIR = Path(".dvc/cache/files/md5")  # where DVC keeps a pinned directory's file listing
@@ -25,7 +26,7 @@ CACHE_DIR = Path(".dvc/cache/files/md5")  # where DVC keeps a pinned directory's
 def pinned_outs(lock: Path) -> dict[str, str]:
     """{output path: md5} of every stage output ``lock`` (a dvc.lock) pins."""
     try:
-        stages = (yaml.safe_load(lock.read_text()) or {}).get("stages") or {}
+        stages = (io.parse_yaml(lock.read_text()) or {}).get("stages") or {}
     except (OSError, yaml.YAMLError) as exc:
         raise ForecastopsError(f"{lock}: cannot read the pinned model hashes ({exc})") from exc
     return {

@@ -8,8 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
+from forecastops import io
 from forecastops.config.sections.monitor import DashboardConfig
 from forecastops.config.sections.registry import RegistryConfig
 from forecastops.gitops.registry.git import git
@@ -27,7 +27,7 @@ def _short(md5: str | None) -> str | None:
 
 def run_section(lock: Path, validation: dict | None, forecasts: pd.DataFrame) -> dict:
     """Stages of dvc.lock with their output hashes, the validation summary, the versions."""
-    stages = (yaml.safe_load(lock.read_text()) or {}).get("stages", {}) if lock.is_file() else {}
+    stages = (io.parse_yaml(lock.read_text()) or {}).get("stages", {}) if lock.is_file() else {}
     listed = [
         {"stage": name, "outs": {o["path"]: _short(o.get("md5")) for o in s.get("outs", [])}}
         for name, s in stages.items()

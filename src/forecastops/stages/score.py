@@ -16,7 +16,6 @@ import os
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from forecastops import io
 from forecastops.config.load import load_params, section
@@ -41,7 +40,7 @@ def content_hash(root: Path) -> str:
 def data_version(dvc_file: Path, data_root: Path) -> str:
     """The md5 DVC tracks for the raw data (``data.dvc``), else a hash of the files."""
     if dvc_file.is_file():
-        outs = (yaml.safe_load(dvc_file.read_text()) or {}).get("outs") or [{}]
+        outs = (io.parse_yaml(dvc_file.read_text()) or {}).get("outs") or [{}]
         if outs[0].get("md5") and Path(outs[0].get("path", "")).name == data_root.name:
             return f"dvc:{outs[0]['md5'].removesuffix('.dir')[:12]}"
     return f"files:{content_hash(data_root)}" if data_root.is_dir() else "unknown"
@@ -52,13 +51,13 @@ def score_region(features: pd.DataFrame, models_dir: Path) -> tuple[pd.DataFrame
     (series younger than the horizon have no level to forecast from yet)."""
     future = features[features["split"] == "future"]
     scorable = usable(features, "future")
-    frames = []
+    frames, shared = [], {}
     for segment, rows in scorable.groupby("segment", sort=True):
         model_dir = segment_dir(models_dir, segment)
         if not (model_dir / "meta.json").is_file():
             raise ForecastopsError(f"{model_dir}: no trained model for segment {segment}")
         with batch(len(rows)):  # scoring latency per row batch -> monitor
-            frames.append(predict_segment(model_dir, rows))
+            frames.append(predict_segment(model_dir, rows, shared))
     out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     return out, len(future) - len(scorable)
 

@@ -46,9 +46,9 @@ def approver(repo: str | Path) -> str:
 
 def _pins(repo: str | Path, commit: str) -> tuple[str, str]:
     """(data md5 of data.dvc, models md5 of dvc.lock's train stages) at ``commit``."""
-    data = yaml.safe_load(_at(repo, commit, "data.dvc") or "{}") or {}
+    data = io.parse_yaml(_at(repo, commit, "data.dvc") or "{}") or {}
     data_md5 = ((data.get("outs") or [{}])[0]).get("md5", "n/a")
-    lock = yaml.safe_load(_at(repo, commit, "dvc.lock") or "{}") or {}
+    lock = io.parse_yaml(_at(repo, commit, "dvc.lock") or "{}") or {}
     models = sorted(
         f"{o['path']}={o.get('md5', '?')[:12]}"
         for name, stage in (lock.get("stages") or {}).items()
@@ -80,7 +80,7 @@ def card(repo: str | Path, settings: RegistryConfig, version: str, commit: str) 
     """The card's markdown."""
     tag = f"{settings.artifact}@{version}"
     metrics = json.loads(_at(repo, commit, settings.metrics) or "{}")
-    params = yaml.safe_load(_at(repo, commit, "params.yaml") or "{}") or {}
+    params = io.parse_yaml(_at(repo, commit, "params.yaml") or "{}") or {}
     shown = {k: params[k] for k in PARAMS_SHOWN if k in params}
     data_md5, models = _pins(repo, commit)
     overall = metrics.get("overall") or {}
