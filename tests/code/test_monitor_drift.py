@@ -162,3 +162,14 @@ def test_psi_and_ks_on_known_samples():
         pd.Series(["a"] * 500 + ["b"] * 500), pd.Series(["a"] * 100 + ["b"] * 400), cfg
     )
     assert cats["chi2_p"] < 1e-6 and cats["cramers_v"] > 0.2
+
+
+def test_latest_weeks_are_history_weeks_and_fewer_when_history_is_short():
+    """monitor_data reads the table from the first of these weeks: a history shorter than
+    ``monitor.current_weeks`` gives all of it, not an IndexError."""
+    weeks = pd.date_range("2026-01-05", periods=5, freq="W-MON")
+    features = pd.DataFrame(
+        {"week_start": weeks, "split": ["train", "train", "val", "future", "future"]}
+    )
+    assert list(drift.latest_weeks(features, 2)) == list(weeks[1:3])
+    assert list(drift.latest_weeks(features, 13)) == list(weeks[:3])

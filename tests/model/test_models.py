@@ -1,5 +1,8 @@
 """Model tests: real sklearn and torch training on a tiny matrix."""
 
+import json
+import shutil
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -14,9 +17,11 @@ from forecastops.config.sections.segments import SegmentsConfig
 from forecastops.config.sections.train import TrainConfig
 from forecastops.exec.store import WorkStore
 from forecastops.features.stage import featurize
+from forecastops.modeling import ensemble
 from forecastops.modeling.ensemble import predict_segment, segment_dir
 from forecastops.modeling.rows import usable
 from forecastops.stages.evaluate import evaluate
+from forecastops.stages.score import score_region
 from forecastops.stages.train import train_region
 
 IN_PROCESS = LocalExecutor(kind="local", n_jobs=1)
@@ -93,12 +98,6 @@ def test_saved_models_reload_and_score_unseen_categories(trained, setup):
 
 
 def test_scoring_loads_a_regions_shared_networks_once(trained, setup, tmp_path, monkeypatch):
-    import json
-    import shutil
-
-    from forecastops.modeling import ensemble
-    from forecastops.stages.score import score_region
-
     out = shutil.copytree(trained[0], tmp_path / "texas")
     assert (out / "region_nn" / "meta.json").is_file()
     for meta_path in out.glob("*_*/meta.json"):  # every segment on the region's networks

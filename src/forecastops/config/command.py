@@ -85,7 +85,7 @@ def _changes(current: Any, params: dict) -> str:
 
 def _load(text: str) -> Any:
     try:
-        return yaml.safe_load(text) if text else None
+        return io.parse_yaml(text) if text else None
     except yaml.YAMLError:
         return None
 

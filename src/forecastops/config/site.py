@@ -37,7 +37,7 @@ def recorded(conf_dir: Path) -> list[str]:
     if not path.is_file():
         return []
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = io.parse_yaml(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
         raise ForecastopsError(f"{path}: not valid YAML: {exc}") from exc
     if not isinstance(data, dict) or set(data) != {"overrides"}:

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
@@ -45,7 +44,7 @@ def sources(conf_dir: Path, config_name: str = "config") -> list[Source]:
     """The files of the composition in order (Hydra's: the defaults list, ``_self_`` where it
     stands, else last)."""
     root = conf_dir / f"{config_name}.yaml"
-    defaults = (yaml.safe_load(root.read_text(encoding="utf-8")) or {}).get("defaults", [])
+    defaults = (io.parse_yaml(root.read_text(encoding="utf-8")) or {}).get("defaults", [])
     out = []
     for entry in [*defaults, *([] if "_self_" in defaults else ["_self_"])]:
         if entry == "_self_":

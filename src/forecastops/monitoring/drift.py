@@ -74,12 +74,17 @@ def compare(
     return out
 
 
+def latest_weeks(features: pd.DataFrame, current_weeks: int) -> np.ndarray:
+    """The latest ``current_weeks`` history weeks (fewer where the history is shorter), sorted."""
+    history = features["split"] != "future"  # a mask: copying the history first cost a third
+    return np.sort(features.loc[history, "week_start"].unique())[-current_weeks:]
+
+
 def windows(features: pd.DataFrame, current_weeks: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(training rows, current rows): the ``train`` split, and the latest ``current_weeks``
     history weeks."""
-    history = features["split"] != "future"  # a mask: copying the history first cost a third
-    weeks = np.sort(features.loc[history, "week_start"].unique())[-current_weeks:]
-    current = history & features["week_start"].isin(weeks)
+    history = features["split"] != "future"
+    current = history & features["week_start"].isin(latest_weeks(features, current_weeks))
     return features[features["split"] == "train"], features[current]
 
 

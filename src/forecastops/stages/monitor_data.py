@@ -19,15 +19,15 @@ from forecastops.config.load import load_params, section
 from forecastops.config.sections.monitor import MonitorConfig
 from forecastops.config.sections.segments import SegmentsConfig
 from forecastops.config.sections.validation import ValidationConfig
-from forecastops.monitoring import resources
+from forecastops.monitoring import drift, resources
 from forecastops.monitoring.data_report import build
 from forecastops.monitoring.inputs import read_features, read_table
 
 
 def _features(folder: Path, regions: list[str], cfg: MonitorConfig) -> pd.DataFrame:
-    drift = cfg.drift
+    named = cfg.drift
     wanted = ["segment", "week_start", "split", "week_of_year"]
-    wanted += [*drift.numeric, *drift.categorical, *drift.per_segment, *drift.novel]
+    wanted += [*named.numeric, *named.categorical, *named.per_segment, *named.novel]
     return read_features(
         folder, regions, list(dict.fromkeys(wanted)), "named in params.yaml monitor.drift"
     )
@@ -46,10 +46,10 @@ def run(args: argparse.Namespace) -> int:
     cfg = section(params, "monitor", MonitorConfig)
     regions = list(section(params, "segments", SegmentsConfig).regions)
     features = _features(Path(args.features), regions, cfg)
-    history = features.loc[features["split"] != "future", "week_start"]
-    first = sorted(history.unique())[-cfg.current_weeks]
+    weeks = drift.latest_weeks(features, cfg.current_weeks)
     table = read_table(Path(args.table), "run the condition stage first")
-    table = table[table["week_start"] >= first].reset_index(drop=True)
+    if len(weeks):  # quality reads only these weeks: leave the older rows unread
+        table = table[table["week_start"] >= weeks[0]].reset_index(drop=True)
     rules = section(params, "validation", ValidationConfig)
     report = build(features, table, cfg, rules, dt.date.today())
     io.write_json(args.out, report)

@@ -14,6 +14,7 @@ from typing import Literal
 import yaml
 from pydantic import Field, ValidationError, model_validator
 
+from forecastops import io
 from forecastops.config.load import describe
 from forecastops.config.sections.base import Section
 from forecastops.errors import ForecastopsError
@@ -108,7 +109,7 @@ def load_repo_settings(path: str | Path) -> RepoSettings:
     if not path.is_file():
         raise ForecastopsError(f"{path}: not found")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = io.parse_yaml(path.read_text(encoding="utf-8"))
         return RepoSettings.model_validate(data)
     except yaml.YAMLError as exc:
         raise ForecastopsError(f"{path}: not valid YAML: {exc}") from exc
