@@ -81,8 +81,9 @@ data: install ## fetch env.data_root from the DVC remote, or materialise the emb
 	  if git diff --quiet -- "$$root.dvc"; then echo "$$root/ is byte-identical to $$root.dvc"; \
 	  else echo "error: generated $$root/ differs from the committed $$root.dvc" >&2; exit 1; fi; fi
 
-run: data params-check ## run the whole pipeline on env.data_root (the company conf/ serves; forecastops repro)
-	forecastops repro
+# main.yml's job on one machine: every stale region's fits at once on the executor, then the rest
+run: data params-check ## run the whole pipeline on env.data_root (the company conf/ serves; forecastops train-stale)
+	forecastops train-stale
 	@echo; echo "Results:"; \
 	echo "  metrics     reports/metrics.json   (dvc metrics show)"; \
 	echo "  validation  reports/data_validation.json"; \

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -11,6 +13,11 @@ from forecastops.config.load import section
 from forecastops.config.sections.features import FeaturesConfig
 from forecastops.config.sections.segments import SegmentsConfig
 from forecastops.config.sections.train import TrainConfig
+from forecastops.modeling.cpu_math import PORTABLE
+
+# The default train.cpu_math, set before any test runs torch math in this process: MKL and ATen read
+# it once per process, and a fit refuses kernels other than those its config names.
+os.environ.update(PORTABLE)
 
 REPO = __import__("pathlib").Path(__file__).resolve().parents[1]
 

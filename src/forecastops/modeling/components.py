@@ -12,7 +12,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import torch
 
 from forecastops.config.sections.features import FeaturesConfig
 from forecastops.config.sections.model import ModelConfig
@@ -21,7 +20,7 @@ from forecastops.features.columns import numeric_columns
 from forecastops.modeling.calibration import naive_mae
 from forecastops.modeling.design import Design
 from forecastops.modeling.lasso import fit_lasso, save_lasso
-from forecastops.modeling.net import batch_size_for, resolve_device, seed_everything
+from forecastops.modeling.net import batch_size_for, seed_everything, training_device
 from forecastops.modeling.nets import fit_nns, nn_shape, predict_nns, save_nns
 from forecastops.modeling.rows import canonical, hold_out_last_weeks, splits
 
@@ -52,9 +51,8 @@ def fit_components(
 ) -> Components:
     """Fit, forecast validation, refit and save the segment's LASSO and networks in ``out_dir``."""
     rows = canonical(rows)
-    torch.set_num_threads(train_cfg.torch_threads)
+    device = training_device(train_cfg)
     seed = seed_everything(train_cfg.seed, segment)
-    device = resolve_device(train_cfg.device)
     batch = batch_size_for(device, model_cfg.nn.batch_size, train_cfg.gpu_batch_size)
     train, val, _ = splits(rows, f"segment {segment}")
     numeric = numeric_columns(feat_cfg, train_cfg.horizon_weeks)

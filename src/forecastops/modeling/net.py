@@ -16,7 +16,9 @@ import torch
 from torch import nn
 
 from forecastops.config.sections.model import NNConfig
+from forecastops.config.sections.train import TrainConfig
 from forecastops.errors import ForecastopsError
+from forecastops.modeling.cpu_math import pin_cpu_math
 
 CUBLAS_WORKSPACE = ":4096:8"  # PyTorch's documented setting for deterministic cuBLAS
 
@@ -31,6 +33,13 @@ def resolve_device(name: str) -> torch.device:
         # cuBLAS repeats its results only with a fixed workspace, set before its first use
         os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", CUBLAS_WORKSPACE)
     return device
+
+
+def training_device(cfg: TrainConfig) -> torch.device:
+    """Threads, CPU kernels and device for a fit, set before the process's first torch math."""
+    torch.set_num_threads(cfg.torch_threads)
+    pin_cpu_math(cfg.cpu_math)
+    return resolve_device(cfg.device)
 
 
 def batch_size_for(device: torch.device, cpu: int, gpu: int) -> int:

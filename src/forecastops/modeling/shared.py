@@ -12,14 +12,13 @@ from dataclasses import asdict
 from pathlib import Path
 
 import pandas as pd
-import torch
 
 from forecastops.config.sections.features import FeaturesConfig
 from forecastops.config.sections.model import ModelConfig
 from forecastops.config.sections.train import TrainConfig
 from forecastops.features.columns import numeric_columns
 from forecastops.modeling.design import Design
-from forecastops.modeling.net import EmbeddingNet, batch_size_for, resolve_device
+from forecastops.modeling.net import EmbeddingNet, batch_size_for, training_device
 from forecastops.modeling.nets import fit_nns, load_nns, nn_shape, predict_nns, save_nns
 from forecastops.modeling.rows import hold_out_last_weeks, splits
 
@@ -38,8 +37,7 @@ def fit_shared_nn(
     """Fit on the training weeks (early stopping on their last weeks), forecast validation, refit on
     train + val and save in ``out_dir``; returns the validation forecasts by row index."""
     rows = rows.sort_values(["segment", "store_id", "product_id", "week_start"], kind="stable")
-    torch.set_num_threads(train_cfg.torch_threads)
-    device = resolve_device(train_cfg.device)
+    device = training_device(train_cfg)
     batch = batch_size_for(device, model_cfg.nn.batch_size, train_cfg.gpu_batch_size)
     train, val, _ = splits(rows, f"region {region}")
     numeric = numeric_columns(feat_cfg, train_cfg.horizon_weeks)

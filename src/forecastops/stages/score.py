@@ -20,7 +20,9 @@ import pandas as pd
 from forecastops import io
 from forecastops.config.load import load_params, section
 from forecastops.config.sections.segments import SegmentsConfig
+from forecastops.config.sections.train import TrainConfig
 from forecastops.errors import ForecastopsError
+from forecastops.modeling.cpu_math import pin_cpu_math
 from forecastops.modeling.ensemble import predict_segment, segment_dir
 from forecastops.modeling.integrity import verify_models
 from forecastops.modeling.rows import usable
@@ -135,6 +137,7 @@ def run(args: argparse.Namespace) -> int:
     data_ver = data_version(Path(args.data_dvc), Path(params["env"]["data_root"]))
     regions = list(section(params, "segments", SegmentsConfig).regions)
     verify_models(models_dir, regions, Path(args.lock))  # before any model file is read
+    pin_cpu_math(section(params, "train", TrainConfig).cpu_math)  # the forecasts' last bits
     out = score(Path(args.features), models_dir, regions, version, data_ver)
     io.atomic_write(args.out, lambda p: out.to_csv(p, index=False))
     weeks = sorted(out["week_start"].unique())

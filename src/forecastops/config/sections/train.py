@@ -25,3 +25,5 @@ class TrainConfig(Section):
     # NN mini-batch on a GPU (a CUDA device is idle at a CPU's batch); on CPU model.nn.batch_size
     gpu_batch_size: int = Field(ge=1)
     torch_threads: int = Field(ge=1)
+    # CPU kernels: portable (the same bytes on every x86-64 CPU) | native (this CPU's fastest)
+    cpu_math: Literal["portable", "native"]
