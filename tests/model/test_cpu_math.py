@@ -40,6 +40,15 @@ def test_a_pin_after_torch_math_is_refused_by_name():
     assert "torch ran before the pin" in done.stderr
 
 
+def test_a_cpu_without_x86_kernels_is_warned_not_refused():
+    done = _python(
+        f"import platform\nplatform.machine = lambda: 'arm64'\n{MATH}cm.pin_cpu_math('portable')\n{REPORT}"
+    )
+    assert done.returncode == 0, done.stderr
+    assert "arm64 CPU has no x86-64 kernels to pin" in done.stderr
+    assert done.stdout.split()[2] == "None"  # nothing pinned
+
+
 def test_native_leaves_the_kernels_alone():
     done = _python(f"{MATH}cm.pin_cpu_math('native')\n{REPORT}")
     assert done.returncode == 0, done.stderr
