@@ -43,9 +43,10 @@ def scoring(ws: Path) -> dict:
     """Batch scoring of every region: rows per second of the scoring itself (features read,
     models loaded, forecasts made), and the whole command's seconds (Python start, imports and
     the model hash check included)."""
-    regions = list(load_params(ws / "params.yaml")["segments"]["regions"])
+    params = load_params(ws / "params.yaml")
+    regions, cpu_math = list(params["segments"]["regions"]), params["train"]["cpu_math"]
     started = time.perf_counter()
-    rows = len(score(ws / "artifacts/features", ws / "models", regions, "bench", "bench"))
+    rows = len(score(ws / "artifacts/features", ws / "models", regions, "bench", "bench", cpu_math))
     seconds = time.perf_counter() - started
     command = run_measured([str(BIN / "forecastops"), "score"], ws, echo=False)
     return {

@@ -65,8 +65,16 @@ def score_region(features: pd.DataFrame, models_dir: Path) -> tuple[pd.DataFrame
 
 
 def score(
-    features_dir: Path, models_dir: Path, regions: list[str], model_version: str, data_ver: str
+    features_dir: Path,
+    models_dir: Path,
+    regions: list[str],
+    model_version: str,
+    data_ver: str,
+    cpu_math: str,
 ) -> pd.DataFrame:
+    """Every region's forecasts; ``cpu_math`` (``train.cpu_math``): the kernels, so the forecasts'
+    last bits do not depend on the CPU."""
+    pin_cpu_math(cpu_math)
     frames, unscored = [], 0
     for region in regions:
         path = features_dir / f"{region}.parquet"
@@ -137,8 +145,8 @@ def run(args: argparse.Namespace) -> int:
     data_ver = data_version(Path(args.data_dvc), Path(params["env"]["data_root"]))
     regions = list(section(params, "segments", SegmentsConfig).regions)
     verify_models(models_dir, regions, Path(args.lock))  # before any model file is read
-    pin_cpu_math(section(params, "train", TrainConfig).cpu_math)  # the forecasts' last bits
-    out = score(Path(args.features), models_dir, regions, version, data_ver)
+    cpu_math = section(params, "train", TrainConfig).cpu_math
+    out = score(Path(args.features), models_dir, regions, version, data_ver, cpu_math)
     io.atomic_write(args.out, lambda p: out.to_csv(p, index=False))
     weeks = sorted(out["week_start"].unique())
     print(
