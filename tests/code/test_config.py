@@ -101,6 +101,9 @@ def test_every_env_composes_with_every_company(env, data):
         ("model.quantiles.levels=[0.9,0.1]", "model.quantiles"),
         ("model.quantiles.levels=[0.1,1.5]", "model.quantiles"),
         ("model.nn.scope=global", "model.nn.scope"),
+        ("model.nn.sources=[average,average]", "model.nn"),
+        ("model.nn.sources=[global]", "model.nn.sources"),
+        ("model.nn.sources=[]", "model.nn.sources"),
         ("model.ensemble.select_metric=bias", "model.ensemble.select_metric"),
         # model inputs are columns the weekly table offers, of the kind declared
         ("features.numeric_exogenous=[promo_discount,open_dayz]", "'open_dayz' is not a column"),

@@ -15,6 +15,7 @@ from forecastops.config.sections.model import ModelConfig
 from forecastops.config.sections.report import ReportConfig
 from forecastops.config.sections.segments import SegmentsConfig
 from forecastops.config.sections.train import TrainConfig
+from forecastops.errors import ForecastopsError
 from forecastops.exec.store import WorkStore
 from forecastops.features.stage import featurize
 from forecastops.modeling import ensemble
@@ -113,3 +114,41 @@ def test_scoring_loads_a_regions_shared_networks_once(trained, setup, tmp_path, 
     alone = predict_segment(segment_dir(out, "texas/small/slow"), one)  # no cache: same numbers
     mine = scored[scored["segment"] == "texas/small/slow"].reset_index(drop=True)
     pd.testing.assert_frame_equal(mine, alone.reset_index(drop=True))
+
+
+def _nn_units(model_dir, rows, source):
+    """The NN column predict_segment gives for ``source``, without smearing (factor 1)."""
+    meta = json.loads((model_dir / "meta.json").read_text())
+    smearing = {**meta["smearing"], "nn": 1.0}
+    (model_dir / "meta.json").write_text(
+        json.dumps({**meta, "nn_source": source, "smearing": smearing})
+    )
+    return predict_segment(model_dir, rows)["nn"].to_numpy()
+
+
+def test_the_average_nn_source_is_both_networks_averaged_on_the_log_scale(trained, setup, tmp_path):
+    out = shutil.copytree(trained[0], tmp_path / "texas")
+    model_dir = segment_dir(out, "texas/large/fast")
+    rows = usable(setup[0], "future")
+    rows = rows[rows["segment"] == "texas/large/fast"]
+    own, region, both = (_nn_units(model_dir, rows, s) for s in ("own", "shared", "average"))
+    assert not np.allclose(own, region)  # two different sets of networks
+    # (1 + level) * exp(rel) per source: the average's is the geometric mean of the other two
+    np.testing.assert_allclose(np.log1p(both), (np.log1p(own) + np.log1p(region)) / 2, rtol=1e-6)
+
+
+def test_a_model_with_an_unknown_nn_source_is_refused_by_file(trained, setup, tmp_path):
+    out = shutil.copytree(trained[0], tmp_path / "texas")
+    model_dir = segment_dir(out, "texas/small/fast")
+    rows = usable(setup[0], "future")
+    with pytest.raises(ForecastopsError, match=r"small_fast/meta.json: nn_source 'global'"):
+        _nn_units(model_dir, rows[rows["segment"] == "texas/small/fast"], "global")
+
+
+def test_the_configured_nn_sources_are_the_candidates(trained):
+    summary = trained[2]
+    chosen = {info["nn_source"] for info in summary["segments"].values()}
+    assert chosen == {"average"}  # conf/model: sources [average]
+    assert all(
+        list(info["nn_source_scores"]) == ["average"] for info in summary["segments"].values()
+    )

@@ -11,10 +11,13 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import get_args
 
 import numpy as np
 import pandas as pd
 
+from forecastops.config.sections.model import NNSource
+from forecastops.errors import ForecastopsError
 from forecastops.modeling.baselines import running_mean
 from forecastops.modeling.calibration import quantile_forecasts, to_units
 from forecastops.modeling.design import Design
@@ -38,7 +41,7 @@ ID_COLUMNS = [
 @dataclass
 class EnsembleMeta:
     segment: str
-    nn_source: str  # own | shared (the region's networks, <models>/<region>/region_nn)
+    nn_source: str  # own | shared (the region's networks, <models>/<region>/region_nn) | average
     nn_weight: float
     scale: float
     mean_weight: float
@@ -81,15 +84,34 @@ def combine(
 Networks = tuple[Design, list[EmbeddingNet]]
 
 
-def _networks(model_dir: Path, meta: EnsembleMeta, shared: dict[Path, Networks]) -> Networks:
-    """The networks the segment chose (its own, or its region's shared ones) and their design;
-    a region's shared networks are loaded once into ``shared`` for all its segments."""
-    if meta.nn_source == "shared":
+def average_relative(own: np.ndarray, region: np.ndarray) -> np.ndarray:
+    """The ``average`` NN source: the segment's and the region's networks, on the log scale."""
+    return (np.asarray(own, dtype=float) + np.asarray(region, dtype=float)) / 2
+
+
+def _nn_relative(
+    model_dir: Path, meta: EnsembleMeta, rows: pd.DataFrame, shared: dict[Path, Networks]
+) -> np.ndarray:
+    """The NN forecast (log-relative) of the source the segment chose: its own networks, its
+    region's shared ones, or their average; a region's shared networks are loaded once into
+    ``shared`` for all its segments."""
+    if meta.nn_source not in get_args(NNSource):
+        raise ForecastopsError(
+            f"{model_dir / 'meta.json'}: nn_source {meta.nn_source!r} is not one of "
+            f"{', '.join(get_args(NNSource))}"
+        )
+    forecasts = {}
+    if meta.nn_source in ("own", "average"):
+        nets = load_nns(model_dir, meta.nn_shape, len(meta.nn_epochs))
+        forecasts["own"] = predict_nns(meta.design, nets, rows)
+    if meta.nn_source in ("shared", "average"):
         path = model_dir.parent / SHARED_DIR
         if path not in shared:
             shared[path] = load_shared_nn(path)
-        return shared[path]
-    return meta.design, load_nns(model_dir, meta.nn_shape, len(meta.nn_epochs))
+        forecasts["shared"] = predict_nns(*shared[path], rows)
+    if meta.nn_source == "average":
+        return average_relative(forecasts["own"], forecasts["shared"])
+    return forecasts[meta.nn_source]
 
 
 def predict_segment(
@@ -100,12 +122,12 @@ def predict_segment(
     ``shared``: networks already loaded for this call's region (score passes one per region)."""
     meta = EnsembleMeta.load(model_dir / "meta.json")
     lasso = load_lasso(model_dir / "lasso.json", len(meta.design.numeric))
-    nn_design, nets = _networks(model_dir, meta, {} if shared is None else shared)
     out = rows[ID_COLUMNS].reset_index(drop=True).copy()
     out["lasso"] = to_units(
         rows, lasso.predict(meta.design.numeric_matrix(rows)), meta.smearing["lasso"]
     )
-    out["nn"] = to_units(rows, predict_nns(nn_design, nets, rows), meta.smearing["nn"])
+    nn = _nn_relative(model_dir, meta, rows, {} if shared is None else shared)
+    out["nn"] = to_units(rows, nn, meta.smearing["nn"])
     out["ensemble"] = combine(
         out["lasso"].to_numpy(),
         out["nn"].to_numpy(),

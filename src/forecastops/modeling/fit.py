@@ -17,7 +17,7 @@ from forecastops.config.sections.model import ModelConfig
 from forecastops.modeling.baselines import historical_average, naive
 from forecastops.modeling.choose import Choice, choose_ensemble
 from forecastops.modeling.components import Components
-from forecastops.modeling.ensemble import EnsembleMeta, predict_segment
+from forecastops.modeling.ensemble import EnsembleMeta, average_relative, predict_segment
 from forecastops.modeling.rows import canonical, splits
 
 
@@ -61,6 +61,18 @@ def _summary(fitted: Components, choice: Choice, rows: pd.DataFrame, n_test: int
     }
 
 
+def nn_sources(
+    own: np.ndarray, shared: pd.Series | None, index: pd.Index, names: list[str]
+) -> dict[str, np.ndarray]:
+    """The candidate NN components' validation forecasts (log-relative): the segment's own
+    networks alone without region networks, else those of ``names`` (``model.nn.sources``)."""
+    if shared is None:
+        return {"own": own}
+    region = shared.loc[index].to_numpy(dtype=float)
+    forecasts = {"own": own, "shared": region, "average": average_relative(own, region)}
+    return {name: forecasts[name] for name in names}
+
+
 def finish_segment(
     rows: pd.DataFrame,
     fitted: Components,
@@ -72,9 +84,7 @@ def finish_segment(
     """Choose and save the segment's ensemble; return its test predictions and summary."""
     rows = canonical(rows)
     _, val, test = splits(rows, f"segment {fitted.segment}")
-    sources = {"own": fitted.nn_val}
-    if shared_val is not None:
-        sources["shared"] = shared_val.loc[val.index].to_numpy(dtype=float)
+    sources = nn_sources(fitted.nn_val, shared_val, val.index, model_cfg.nn.sources)
     choice = choose_ensemble(val, fitted.lasso_val, sources, model_cfg)
     _meta(fitted, choice, model_cfg).save(out_dir / "meta.json")
     preds = predict_segment(out_dir, test)

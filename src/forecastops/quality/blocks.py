@@ -9,8 +9,11 @@ week" reference sit beside it; the quantile forecasts get pinball loss and inter
 
 from __future__ import annotations
 
+from typing import get_args
+
 import pandas as pd
 
+from forecastops.config.sections.model import NNSource
 from forecastops.quality import metrics
 from forecastops.quality.bootstrap import WORSE
 from forecastops.quality.intervals import quantile_columns, quantile_summary
@@ -69,5 +72,8 @@ def segment_counts(per_segment: dict[str, dict], bias_tolerance: float) -> dict[
         "segments_wape_worse_than_a_component": sum(
             s["versus_better_component"]["verdict"] == WORSE for s in rows
         ),
-        "segments_nn_shared": sum(s["nn_source"] == "shared" for s in rows),
+        **{
+            f"segments_nn_{source}": sum(s["nn_source"] == source for s in rows)
+            for source in get_args(NNSource)
+        },
     }

@@ -12,6 +12,8 @@ from pydantic import Field, model_validator
 
 from forecastops.config.sections.base import Section
 
+NNSource = Literal["own", "shared", "average"]
+
 
 class LassoConfig(Section):
     alpha: float = Field(gt=0)
@@ -29,9 +31,18 @@ class NNConfig(Section):
     patience: int = Field(ge=1)
     stop_weeks: int = Field(ge=1)  # the training weeks early stopping watches (the last ones)
     # segment: one NN per segment. region: also one NN over the region's segments (the segment an
-    # embedded categorical); each segment keeps whichever wins on its validation weeks.
+    # embedded categorical), and the segment's NN is whichever of ``sources`` wins on validation.
     scope: Literal["segment", "region"]
     n_seeds: int = Field(ge=1)  # networks per fitted model, averaged on the log scale
+    # With scope region: the candidate NN components. own: the segment's networks; shared: the
+    # region's; average: both sets averaged on the log scale. (scope segment: own only.)
+    sources: list[NNSource] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _distinct_sources(self) -> NNConfig:
+        if len(set(self.sources)) != len(self.sources):
+            raise ValueError(f"sources must be distinct, got {self.sources}")
+        return self
 
 
 class EnsembleConfig(Section):
