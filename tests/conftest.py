@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import forecastops  # noqa: F401  (first: importing it pins NumPy's kernels before NumPy loads)
+
+# isort: split
 import os
 
 import numpy as np

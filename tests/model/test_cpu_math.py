@@ -1,7 +1,9 @@
-"""train.cpu_math: the pin reaches MKL and ATen, and a pin that comes too late is refused.
+"""train.cpu_math: the pin reaches MKL, ATen, NumPy and OpenBLAS, and a pin that comes too late is
+refused.
 
-Each case runs in a fresh interpreter without the pin in its environment: MKL and ATen read their
-kernels once per process, and this test process is already pinned by conftest."""
+Each case runs in a fresh interpreter without the pins in its environment: MKL, ATen, NumPy and
+OpenBLAS read their kernels once per process, and this test process is already pinned by conftest.
+OpenBLAS's and NumPy's are asked for when forecastops is imported (``forecastops.numpy_kernels``)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,9 @@ import os
 import subprocess
 import sys
 
+import pytest
+
+from forecastops import numpy_kernels
 from forecastops.modeling.cpu_math import ATEN_PORTABLE, MKL_BRANCH_COMPATIBLE, PORTABLE
 
 PRELUDE = "import os, torch\nfrom forecastops.modeling import cpu_math as cm\n"
@@ -18,10 +23,17 @@ REPORT = (
 )
 
 
-def _python(code: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in PORTABLE}
+def _python(
+    code: str, prelude: str = PRELUDE, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    pins = {*PORTABLE, *numpy_kernels.KERNELS}
+    clean = {k: v for k, v in os.environ.items() if k not in pins}
     return subprocess.run(
-        [sys.executable, "-c", PRELUDE + code], env=env, capture_output=True, text=True, check=False
+        [sys.executable, "-c", prelude + code],
+        env={**clean, **(env or {})},
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 
@@ -53,3 +65,53 @@ def test_native_leaves_the_kernels_alone():
     done = _python(f"{MATH}cm.pin_cpu_math('native')\n{REPORT}")
     assert done.returncode == 0, done.stderr
     assert done.stdout.split()[2] == "None"
+
+
+NUMPY_REPORT = (
+    "blas, wide = cm.numpy_math()\n"
+    "print(sorted(blas), wide, os.environ.get('OPENBLAS_CORETYPE'), "
+    "os.environ.get('NPY_DISABLE_CPU_FEATURES'))"
+)
+needs_pin = pytest.mark.skipif(
+    not numpy_kernels.PINNABLE, reason="the NumPy pin needs an x86-64 Linux CPU with AVX2 and FMA"
+)
+
+
+@needs_pin
+def test_importing_forecastops_pins_numpy_and_openblas_before_numpy_loads():
+    done = _python(f"cm.pin_cpu_math('portable')\n{NUMPY_REPORT}")
+    assert done.returncode == 0, done.stderr
+    assert "train.cpu_math" not in done.stderr  # no warning: the kernels are the pinned ones
+    blas, rest = done.stdout.split("] ", 1)
+    assert blas == "['Haswell'" and rest.startswith("[] Haswell X86_V4 AVX512_ICL AVX512_SPR")
+
+
+@needs_pin
+def test_numpy_loaded_with_other_kernels_before_forecastops_is_refused_by_name():
+    """As on a CPU whose OpenBLAS picks other kernels: NumPy loads with them, then forecastops."""
+    prelude = (
+        "import os\nos.environ['OPENBLAS_CORETYPE'] = 'Sandybridge'\nimport numpy\n"
+        "del os.environ['OPENBLAS_CORETYPE']\n" + PRELUDE
+    )
+    done = _python("cm.pin_cpu_math('portable')", prelude)
+    assert done.returncode != 0
+    assert "NumPy loaded before forecastops pinned its kernels" in done.stderr
+    assert "Sandybridge" in done.stderr
+
+
+@needs_pin
+def test_kernels_the_environment_names_are_kept_with_a_warning():
+    done = _python(
+        f"cm.pin_cpu_math('portable')\n{NUMPY_REPORT}", env={"OPENBLAS_CORETYPE": "Sandybridge"}
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("['Sandybridge'] [] Sandybridge")
+    assert "the environment sets {'OPENBLAS_CORETYPE': 'Sandybridge'}" in done.stderr
+    assert "LASSO's last bits may differ by machine" in done.stderr
+
+
+def test_cpu_flags_read_from_cpuinfo(tmp_path):
+    info = tmp_path / "cpuinfo"
+    info.write_text("processor\t: 0\nflags\t\t: fpu sse2 avx2 fma\n\nprocessor\t: 1\n")
+    assert numpy_kernels.cpu_flags(info) == {"fpu", "sse2", "avx2", "fma"}
+    assert numpy_kernels.cpu_flags(tmp_path / "missing") == set()

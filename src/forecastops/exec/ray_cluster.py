@@ -10,10 +10,12 @@ regions never holds all their rows at once.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from itertools import islice
 from typing import Any
 
+from forecastops import numpy_kernels
 from forecastops.config.sections.executor import RayExecutor
 from forecastops.errors import ForecastopsError
 from forecastops.exec.task import Outcome, Task, attempt, failed, one_line
@@ -32,10 +34,17 @@ def _ray() -> Any:
 
 
 def connect(cfg: RayExecutor) -> Any:
-    """The ``ray`` module, connected: an existing connection is reused (tests start one)."""
+    """The ``ray`` module, connected: an existing connection is reused (tests start one). Workers
+    start with this process's NumPy kernel pins (``numpy_kernels``): a node's worker loads NumPy
+    before any task runs."""
     ray = _ray()
     if not ray.is_initialized():
-        kwargs: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False}
+        pins = {k: os.environ[k] for k in numpy_kernels.KERNELS if k in os.environ}
+        kwargs: dict[str, Any] = {
+            "include_dashboard": False,
+            "log_to_driver": False,
+            "runtime_env": {"env_vars": pins},
+        }
         if cfg.address is None:
             kwargs["num_cpus"] = cfg.num_cpus
         try:

@@ -7,7 +7,8 @@ up to 11 % WAPE per segment, so a fresh clone's ``make run`` on another machine 
 ``dvc.lock``. ``portable`` (``train.cpu_math``) fixes MKL's Conditional Numerical Reproducibility
 branch at COMPATIBLE (the one branch MKL documents as giving the same results on Intel and
 non-Intel CPUs) and ATen at AVX2 (every x86-64 CPU of the last decade), at ~9 % more training time.
-Both are read once, at their first use in a process, so the pin is checked, not assumed.
+Both are read once, at their first use in a process, so the pin is checked, not assumed; so are
+NumPy's and OpenBLAS's kernels, which importing forecastops pins (``forecastops.numpy_kernels``).
 """
 
 from __future__ import annotations
@@ -18,14 +19,18 @@ import platform
 import warnings
 from pathlib import Path
 
+import numpy as np
 import torch
+from threadpoolctl import threadpool_info
 
+from forecastops import numpy_kernels
 from forecastops.errors import ForecastopsError
 
 PORTABLE = {"MKL_CBWR": "COMPATIBLE", "ATEN_CPU_CAPABILITY": "avx2"}
 MKL_BRANCH_COMPATIBLE = 3  # MKL_CBWR_COMPATIBLE in mkl_cbwr.h
 ATEN_PORTABLE = "AVX2"
-X86 = ("x86_64", "amd64")
+X86 = numpy_kernels.X86
+WIDE_NUMPY = ("X86_V4", "AVX512_ICL", "AVX512_SPR")  # NumPy's AVX-512 dispatch targets
 
 
 def mkl_branch() -> int | None:
@@ -39,8 +44,9 @@ def mkl_branch() -> int | None:
 
 
 def pin_cpu_math(mode: str) -> None:
-    """``portable``: the same CPU kernels on every machine; ``native``: this CPU's fastest. Raises
-    when this process already ran torch math with other kernels (the pin came too late)."""
+    """``portable``: the same CPU kernels on every machine; ``native``: this CPU's fastest torch
+    kernels. Raises when this process already ran torch math, or loaded NumPy, with other kernels
+    (the pin came too late)."""
     if mode == "native":
         return
     if platform.machine().lower() not in X86:  # e.g. Apple silicon: no MKL, no AVX2 to pin
@@ -59,3 +65,36 @@ def pin_cpu_math(mode: str) -> None:
             f"and ATen {capability} (need {MKL_BRANCH_COMPATIBLE}, {ATEN_PORTABLE}): torch ran "
             "before the pin, or this CPU lacks AVX2 (then set train.cpu_math: native)"
         )
+    check_numpy_math()
+
+
+def numpy_math() -> tuple[set[str], list[str]]:
+    """The kernels this process's OpenBLAS libraries run, and the AVX-512 loops NumPy dispatches."""
+    blas = {
+        str(lib.get("architecture"))
+        for lib in threadpool_info()
+        if lib.get("internal_api") == "openblas"
+    }
+    features = np._core._multiarray_umath.__cpu_features__
+    return blas, [name for name in WIDE_NUMPY if features.get(name)]
+
+
+def check_numpy_math() -> None:
+    """Refuse NumPy or OpenBLAS kernels other than ``numpy_kernels.KERNELS`` (NumPy was imported
+    before forecastops); warn where the environment chose them or this CPU cannot be pinned."""
+    blas, wide = numpy_math()
+    if blas <= {numpy_kernels.KERNELS["OPENBLAS_CORETYPE"]} and not wide:
+        return
+    own = {k: os.environ[k] for k, v in numpy_kernels.KERNELS.items() if os.environ.get(k) != v}
+    if own or not numpy_kernels.PINNABLE:
+        why = f"the environment sets {own}" if own else "this CPU's AVX2 and FMA cannot be read"
+        warnings.warn(
+            f"train.cpu_math portable: {why}, so NumPy and OpenBLAS run {sorted(blas)} "
+            f"(AVX-512 loops {wide or 'off'}) and the LASSO's last bits may differ by machine",
+            stacklevel=3,
+        )
+        return
+    raise ForecastopsError(
+        f"train.cpu_math portable: NumPy loaded before forecastops pinned its kernels (OpenBLAS "
+        f"{sorted(blas)}, AVX-512 loops {wide}): import forecastops before numpy"
+    )

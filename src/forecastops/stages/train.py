@@ -33,6 +33,7 @@ from forecastops.config.sections.train import TrainConfig
 from forecastops.errors import ForecastopsError
 from forecastops.exec.run import Report, run_tasks
 from forecastops.exec.store import WorkStore
+from forecastops.modeling.cpu_math import pin_cpu_math
 from forecastops.modeling.ensemble import segment_dir
 from forecastops.modeling.fit import finish_segment
 from forecastops.modeling.jobs import (
@@ -84,7 +85,9 @@ def train_region(
     """Fit all of a region's segments into ``out_dir``: test predictions, summary, and what ran.
 
     Fits the store lacks run on ``executor``; if any fails, every failure is raised by segment name
-    after the others are stored."""
+    after the others are stored. The test forecasts are made here, with the kernels
+    ``train.cpu_math`` names, as the fits are."""
+    pin_cpu_math(configs[2].cpu_math)
     plan = plan_region(features, region, segments, configs)
     report = run_tasks(plan.tasks, executor, store)
     if report.failures:
