@@ -14,6 +14,8 @@ import sys
 import pytest
 
 from forecastops import numpy_kernels
+from forecastops.errors import ForecastopsError
+from forecastops.modeling import cpu_math
 from forecastops.modeling.cpu_math import ATEN_PORTABLE, MKL_BRANCH_COMPATIBLE, PORTABLE
 
 PRELUDE = "import os, torch\nfrom forecastops.modeling import cpu_math as cm\n"
@@ -115,3 +117,19 @@ def test_cpu_flags_read_from_cpuinfo(tmp_path):
     info.write_text("processor\t: 0\nflags\t\t: fpu sse2 avx2 fma\n\nprocessor\t: 1\n")
     assert numpy_kernels.cpu_flags(info) == {"fpu", "sse2", "avx2", "fma"}
     assert numpy_kernels.cpu_flags(tmp_path / "missing") == set()
+
+
+@pytest.mark.parametrize("pinnable", [True, False])
+def test_numpy_kernels_of_another_cpu_refused_where_pinned_else_warned(monkeypatch, pinnable):
+    """As on an AVX-512 CPU: refused where the pin could have applied (NumPy came first), warned
+    where this CPU's flags could not be read (no pin was asked for)."""
+    monkeypatch.setattr(cpu_math, "numpy_math", lambda: ({"SkylakeX"}, ["X86_V4"]))
+    monkeypatch.setattr(numpy_kernels, "PINNABLE", pinnable)
+    for name in numpy_kernels.KERNELS:
+        monkeypatch.delenv(name, raising=False)
+    if pinnable:
+        with pytest.raises(ForecastopsError, match=r"OpenBLAS \['SkylakeX'\], AVX-512 loops"):
+            cpu_math.check_numpy_math()
+    else:
+        with pytest.warns(UserWarning, match="AVX2 and FMA cannot be read"):
+            cpu_math.check_numpy_math()

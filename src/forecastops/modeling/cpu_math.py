@@ -85,7 +85,7 @@ def check_numpy_math() -> None:
     blas, wide = numpy_math()
     if blas <= {numpy_kernels.KERNELS["OPENBLAS_CORETYPE"]} and not wide:
         return
-    own = {k: os.environ[k] for k, v in numpy_kernels.KERNELS.items() if os.environ.get(k) != v}
+    own = {k: os.environ[k] for k, v in numpy_kernels.KERNELS.items() if os.environ.get(k, v) != v}
     if own or not numpy_kernels.PINNABLE:
         why = f"the environment sets {own}" if own else "this CPU's AVX2 and FMA cannot be read"
         warnings.warn(

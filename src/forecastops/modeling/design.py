@@ -48,20 +48,26 @@ class Design:
         return cols
 
     def numeric_matrix(self, rows: pd.DataFrame) -> np.ndarray:
-        """Standardised numeric inputs; unknown values (no history that far back) become 0."""
-        cols = self._columns(rows)
-        raw = np.column_stack([cols[c] for c in self.numeric]) if cols else np.zeros((len(rows), 0))
+        """Standardised numeric inputs; unknown values (no history that far back) become 0. The
+        same numbers ``_columns`` gives, made in whole-array operations (scoring makes three per
+        segment)."""
+        # C order, as column_stack made it: a matrix product's last bits follow the layout
+        raw = np.ascontiguousarray(rows[self.numeric].to_numpy(dtype=float, na_value=np.nan))
+        relative = [i for i, c in enumerate(self.numeric) if c.startswith(RELATIVE_PREFIXES)]
+        if relative:
+            logs = np.log1p(np.clip(raw[:, relative], 0, None))
+            raw[:, relative] = logs - log_level(rows)[:, None]
         mean = np.array([self.mean[c] for c in self.numeric], dtype=float)
         std = np.array([self.std[c] for c in self.numeric], dtype=float)
-        out = (raw - mean) / std  # one array operation, not one pandas Series per column
+        out = (raw - mean) / std
         return np.nan_to_num(out.astype(np.float32), nan=0.0, posinf=0.0, neginf=0.0)
 
     def category_codes(self, rows: pd.DataFrame) -> np.ndarray:
         """Integer codes per categorical; 0 is reserved for values unseen in training."""
-        codes = []
-        for c in self.categoricals:
-            lookup = {v: i + 1 for i, v in enumerate(self.vocab[c])}
-            codes.append(rows[c].astype(str).map(lookup).fillna(0).astype(np.int64).to_numpy())
+        codes = [
+            pd.Categorical(rows[c].astype(str), categories=self.vocab[c]).codes.astype(np.int64) + 1
+            for c in self.categoricals
+        ]
         return np.column_stack(codes) if codes else np.zeros((len(rows), 0), dtype=np.int64)
 
 

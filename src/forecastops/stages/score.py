@@ -80,7 +80,8 @@ def score(
         path = features_dir / f"{region}.parquet"
         if not path.is_file():
             raise ForecastopsError(f"{path}: not found; run the featurize stage first")
-        part, skipped = score_region(pd.read_parquet(path), models_dir / region)
+        future = pd.read_parquet(path, filters=[("split", "==", "future")])  # all it scores
+        part, skipped = score_region(future, models_dir / region)
         frames.append(part)
         unscored += skipped
     out = pd.concat(frames, ignore_index=True)
