@@ -5,8 +5,8 @@ OpenBLAS (NumPy's, and SciPy's that scikit-learn's LASSO calls) and NumPy's own 
 kernels per CPU when they load, which is before any config can be read. An AVX-512 CPU takes other
 paths than an AVX2 one, so the LASSO's coefficients and the Duan smearing factors differ in their
 last bits: on a second AMD EPYC a fresh clone's ``make run`` rewrote all 14 model hashes in
-``dvc.lock`` (the networks, pinned by ``modeling.cpu_math``, were the same bytes). Importing
-forecastops therefore asks for OpenBLAS's Haswell kernels (AVX2 + FMA) and turns NumPy's AVX-512
+``dvc.lock``, although torch's kernels, for the networks, were already pinned by
+``modeling.cpu_math``. Importing forecastops therefore asks for OpenBLAS's Haswell kernels (AVX2 + FMA) and turns NumPy's AVX-512
 dispatch off (NumPy >= 2.4's names), on x86-64 Linux CPUs that have AVX2 and FMA. A value the
 environment already sets is kept: it is the machine owner's choice (some set OpenBLAS's core type
 where an older build misdetects the CPU). ``modeling.cpu_math`` checks, under
@@ -38,6 +38,11 @@ def cpu_flags(cpuinfo: Path = Path("/proc/cpuinfo")) -> set[str]:
         if line.startswith("flags"):
             return set(line.partition(":")[2].split())
     return set()
+
+
+def own_kernels() -> dict[str, str]:
+    """The kernel settings the environment names other than ``KERNELS`` (kept, never overridden)."""
+    return {k: os.environ[k] for k, v in KERNELS.items() if os.environ.get(k, v) != v}
 
 
 def pin() -> bool:

@@ -1,6 +1,6 @@
 """The design matrix scoring and training read: the whole-array ``numeric_matrix`` gives the numbers
-the column-by-column ``_columns`` path (which fits the standardisation) gives, byte for byte, and
-category codes reserve 0 for values training never saw."""
+the column-by-column path gives, byte for byte, its standardisation is fitted to those columns,
+and category codes reserve 0 for values training never saw."""
 
 from __future__ import annotations
 
@@ -27,12 +27,35 @@ def _rows(n: int = 40, seed: int = 0) -> pd.DataFrame:
     )
 
 
+def _columns(design: Design, rows: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Each numeric column on its own, as a contiguous array: the reference layout."""
+    offset = np.log1p(np.clip(rows["level"].astype(float).to_numpy(), 0, None))
+    cols = {}
+    for c in design.numeric:
+        v = rows[c].astype(float).to_numpy()
+        cols[c] = np.log1p(np.clip(v, 0, None)) - offset if c.startswith(("lag_", "rmean_")) else v
+    return cols
+
+
 def _column_by_column(design: Design, rows: pd.DataFrame) -> np.ndarray:
-    cols = design._columns(rows)
+    cols = _columns(design, rows)
     raw = np.column_stack([cols[c] for c in design.numeric])
     mean = np.array([design.mean[c] for c in design.numeric])
     std = np.array([design.std[c] for c in design.numeric])
     return np.nan_to_num(((raw - mean) / std).astype(np.float32), nan=0.0, posinf=0.0, neginf=0.0)
+
+
+def test_the_standardisation_is_each_columns_own_mean_and_spread():
+    numeric = ["lag_4", "rmean_13", "promo_discount", "is_event_week", "empty"]
+    rows = _rows().assign(empty=np.nan)
+    design = Design.fit(rows, numeric, [])
+    cols = _columns(design, rows)
+    for c in numeric[:-1]:
+        assert design.mean[c] == float(np.nanmean(cols[c])), c  # exact: the same sums
+        spread = float(np.nanstd(cols[c]))
+        assert design.std[c] == (spread if spread > 1e-9 else 1.0), c  # constant: scaled by 1
+    # a column with no value in these rows: centred at 0, scaled by 1
+    assert (design.mean["empty"], design.std["empty"]) == (0.0, 1.0)
 
 
 def test_numeric_matrix_is_the_column_by_column_standardisation_byte_for_byte():

@@ -55,7 +55,7 @@ ACROSS_MACHINES = 1e-4  # the README's promise: every metric within this share o
 SMOKE = [sys.executable, "-m", "forecastops.cli", "smoke"]
 OTHER_CPU = {"MKL_CBWR": "AVX2", "ATEN_CPU_CAPABILITY": "default"}
 # the environment names NumPy/OpenBLAS kernels other than the pin's: kept, so the LASSO's bits follow
-OWN_NUMPY_KERNELS = any(os.environ.get(k, v) != v for k, v in numpy_kernels.KERNELS.items())
+OWN_NUMPY_KERNELS = bool(numpy_kernels.own_kernels())
 
 
 def _smoke(root: Path, name: str, env: dict[str, str] | None = None) -> Path:

@@ -30,7 +30,8 @@ PORTABLE = {"MKL_CBWR": "COMPATIBLE", "ATEN_CPU_CAPABILITY": "avx2"}
 MKL_BRANCH_COMPATIBLE = 3  # MKL_CBWR_COMPATIBLE in mkl_cbwr.h
 ATEN_PORTABLE = "AVX2"
 X86 = numpy_kernels.X86
-WIDE_NUMPY = ("X86_V4", "AVX512_ICL", "AVX512_SPR")  # NumPy's AVX-512 dispatch targets
+# NumPy's AVX-512 dispatch targets: those the pin turns off
+WIDE_NUMPY = tuple(numpy_kernels.KERNELS["NPY_DISABLE_CPU_FEATURES"].split())
 
 
 def mkl_branch() -> int | None:
@@ -85,7 +86,7 @@ def check_numpy_math() -> None:
     blas, wide = numpy_math()
     if blas <= {numpy_kernels.KERNELS["OPENBLAS_CORETYPE"]} and not wide:
         return
-    own = {k: os.environ[k] for k, v in numpy_kernels.KERNELS.items() if os.environ.get(k, v) != v}
+    own = numpy_kernels.own_kernels()
     if own or not numpy_kernels.PINNABLE:
         why = f"the environment sets {own}" if own else "this CPU's AVX2 and FMA cannot be read"
         warnings.warn(

@@ -29,37 +29,33 @@ class Design:
     @classmethod
     def fit(cls, rows: pd.DataFrame, numeric: list[str], categoricals: list[str]) -> Design:
         design = cls(numeric, categoricals)
-        raw = pd.DataFrame(design._columns(rows), index=rows.index)
-        design.mean = {c: float(np.nanmean(raw[c])) if raw[c].notna().any() else 0.0 for c in raw}
-        # A column with no value in these rows (empty in a segment's training weeks) scales by 1.
-        design.std = {c: float(np.nanstd(raw[c])) if raw[c].notna().any() else 1.0 for c in raw}
-        design.std = {c: (s if np.isfinite(s) and s > 1e-9 else 1.0) for c, s in design.std.items()}
+        raw = design._relative(rows)
+        for i, c in enumerate(numeric):
+            col = np.ascontiguousarray(raw[:, i])  # a contiguous column: NumPy's sums by layout
+            seen = not np.isnan(col).all()
+            design.mean[c] = float(np.nanmean(col)) if seen else 0.0
+            # A column with no value in these rows (empty in a segment's training weeks) scales by 1.
+            std = float(np.nanstd(col)) if seen else 1.0
+            design.std[c] = std if np.isfinite(std) and std > 1e-9 else 1.0
         design.vocab = {c: sorted(rows[c].astype(str).unique().tolist()) for c in categoricals}
         return design
 
-    def _columns(self, rows: pd.DataFrame) -> dict[str, np.ndarray]:
-        offset = log_level(rows)
-        cols = {}
-        for c in self.numeric:
-            v = rows[c].astype(float).to_numpy()
-            cols[c] = (
-                np.log1p(np.clip(v, 0, None)) - offset if c.startswith(RELATIVE_PREFIXES) else v
-            )
-        return cols
-
-    def numeric_matrix(self, rows: pd.DataFrame) -> np.ndarray:
-        """Standardised numeric inputs; unknown values (no history that far back) become 0. The
-        same numbers ``_columns`` gives, made in whole-array operations (scoring makes three per
-        segment)."""
-        # C order, as column_stack made it: a matrix product's last bits follow the layout
-        raw = np.ascontiguousarray(rows[self.numeric].to_numpy(dtype=float, na_value=np.nan))
+    def _relative(self, rows: pd.DataFrame) -> np.ndarray:
+        """The numeric columns, those named ``RELATIVE_PREFIXES`` as log ratios to the level."""
+        raw = rows[self.numeric].to_numpy(dtype=float, na_value=np.nan)
+        # C order (a matrix product's last bits follow the layout), and a copy pandas does not own
+        raw = np.require(raw, requirements=["C_CONTIGUOUS", "WRITEABLE"])
         relative = [i for i, c in enumerate(self.numeric) if c.startswith(RELATIVE_PREFIXES)]
         if relative:
             logs = np.log1p(np.clip(raw[:, relative], 0, None))
             raw[:, relative] = logs - log_level(rows)[:, None]
+        return raw
+
+    def numeric_matrix(self, rows: pd.DataFrame) -> np.ndarray:
+        """Standardised numeric inputs; unknown values (no history that far back) become 0."""
         mean = np.array([self.mean[c] for c in self.numeric], dtype=float)
         std = np.array([self.std[c] for c in self.numeric], dtype=float)
-        out = (raw - mean) / std
+        out = (self._relative(rows) - mean) / std
         return np.nan_to_num(out.astype(np.float32), nan=0.0, posinf=0.0, neginf=0.0)
 
     def category_codes(self, rows: pd.DataFrame) -> np.ndarray:
