@@ -10,6 +10,7 @@ pyproject.toml without a second copy here.
 
 from __future__ import annotations
 
+import functools
 import re
 from importlib import metadata
 
@@ -20,8 +21,10 @@ NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")  # a requirement's projec
 EXTRA = re.compile(r"\bextra\s*==")  # a requirement only an optional extra needs
 
 
+@functools.cache
 def own_distribution() -> str:
-    """The installed distribution that provides this package (``forecastops``)."""
+    """The installed distribution that provides this package (``forecastops``); looked up once a
+    process (it reads every installed distribution's metadata: 0.4 s, twice per train stage)."""
     found = metadata.packages_distributions().get(TOP_PACKAGE) or []
     if not found:
         raise ForecastopsError(

@@ -4,6 +4,8 @@ and category codes reserve 0 for values training never saw."""
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
@@ -73,7 +75,11 @@ def test_category_codes_reserve_zero_for_unseen_values():
     design = Design.fit(_rows(), ["lag_4"], ["store_id", "week_of_year"])
     rows = _rows(seed=2)
     rows.loc[0, "store_id"] = "S-new"
-    codes = design.category_codes(rows)
+    with warnings.catch_warnings():
+        warnings.simplefilter(
+            "error"
+        )  # pandas deprecates categorising values outside the vocabulary
+        codes = design.category_codes(rows)
     lookup = {c: {v: i + 1 for i, v in enumerate(design.vocab[c])} for c in design.categoricals}
     expected = np.column_stack(
         [rows[c].astype(str).map(lookup[c]).fillna(0).astype(np.int64) for c in design.categoricals]

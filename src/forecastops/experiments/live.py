@@ -13,8 +13,11 @@ half-written.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import dvclive.live as dvclive_live
 import pandas as pd
 from dvclive import Live
 
@@ -40,9 +43,22 @@ def write(out_dir: str | Path, values: dict[str, float | int | None]) -> None:
         _log(tmp, values)
 
 
+@contextmanager
+def _one_dvc_repo() -> Iterator[None]:
+    """DVCLive opens the DVC repository anew for each ``Live``, most of its cost (0.07 s; 4 s of
+    evaluate at 56 regions): the regions' logs, written together, share one."""
+    own = dvclive_live.get_dvc_repo
+    opened = own()
+    dvclive_live.get_dvc_repo = lambda: opened
+    try:
+        yield
+    finally:
+        dvclive_live.get_dvc_repo = own
+
+
 def write_regions(out_dir: str | Path, values: dict[str, dict[str, float | int | None]]) -> None:
     """Each region's ``values`` into ``out_dir/<region>/metrics.json``, all moved in at once."""
-    with io.atomic_path(out_dir) as tmp:
+    with io.atomic_path(out_dir) as tmp, _one_dvc_repo():
         tmp.mkdir(parents=True)
         for region, region_values in values.items():
             _log(tmp / region, region_values)

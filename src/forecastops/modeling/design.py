@@ -59,11 +59,14 @@ class Design:
         return np.nan_to_num(out.astype(np.float32), nan=0.0, posinf=0.0, neginf=0.0)
 
     def category_codes(self, rows: pd.DataFrame) -> np.ndarray:
-        """Integer codes per categorical; 0 is reserved for values unseen in training."""
-        codes = [
-            pd.Categorical(rows[c].astype(str), categories=self.vocab[c]).codes.astype(np.int64) + 1
-            for c in self.categoricals
-        ]
+        """Integer codes per categorical; 0 is reserved for values unseen in training. Each distinct
+        value is looked up once (a segment's rows repeat few stores, products and weeks)."""
+        codes = []
+        for c in self.categoricals:
+            positions, distinct = pd.factorize(rows[c], use_na_sentinel=False)
+            lookup = {v: i + 1 for i, v in enumerate(self.vocab[c])}
+            table = np.array([lookup.get(v, 0) for v in distinct.astype(str)], dtype=np.int64)
+            codes.append(table[positions])
         return np.column_stack(codes) if codes else np.zeros((len(rows), 0), dtype=np.int64)
 
 

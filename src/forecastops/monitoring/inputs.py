@@ -59,17 +59,21 @@ def read_forecasts(path: Path, what: str) -> pd.DataFrame:
     return frame.assign(week_start=week, forecast=value)
 
 
-def read_features(folder: Path, regions: list[str], columns: list[str], why: str) -> pd.DataFrame:
-    """``columns`` of every region's features; a missing column is named with ``why`` needs it.
-    Only those columns are read (parquet is columnar): the monitor and the dashboard read every
-    region, so reading whole files cost them most of their time at 140 regions."""
+def read_features(
+    folder: Path, regions: list[str], columns: list[str], why: str, *, history: bool = False
+) -> pd.DataFrame:
+    """``columns`` of every region's features (``history``: only the weeks with actuals, all but
+    the future split); a missing column is named with ``why`` needs it. Only those columns and
+    rows are read (parquet is columnar, with row-group statistics): the monitor and the dashboard
+    read every region, so reading whole files and then filtering cost them most of their time."""
     frames, what = [], "run the featurize stage first"
     for region in regions:
         path = folder / f"{region}.parquet"
         missing = sorted(set(columns) - set(_read(path, what, lambda p: pq.read_schema(p).names)))
         if missing:
             raise ForecastopsError(f"{path}: no column(s) {missing} ({why})")
-        frames.append(read_table(path, what, columns=columns))
+        rows = {"filters": [("split", "!=", "future")]} if history else {}
+        frames.append(read_table(path, what, columns=columns, **rows))
     return pd.concat(frames, ignore_index=True)
 
 

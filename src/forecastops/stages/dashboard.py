@@ -41,8 +41,7 @@ def _required(path: str, what: str) -> dict:
 
 def _history(folder: Path, regions: list[str]) -> pd.DataFrame:
     columns = ["store_id", "product_id", "week_start", "split", "target"]
-    history = read_features(folder, regions, columns, "the dashboard's history")
-    return history[history["split"] != "future"]
+    return read_features(folder, regions, columns, "the dashboard's history", history=True)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

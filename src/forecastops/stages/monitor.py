@@ -34,10 +34,8 @@ ALERTED = 3  # exit status when alerts reach the configured level (2: an error)
 def _history(folder: Path, regions: list[str], horizon: int) -> pd.DataFrame:
     """The history rows of every region, only the columns accuracy reads (parquet is columnar)."""
     wanted = ["segment", "store_id", "product_id", "week_start", "split", "target"]
-    features = read_features(
-        folder, regions, [*wanted, f"lag_{horizon}"], "the monitor's accuracy on actuals"
-    )
-    return features[features["split"] != "future"]
+    columns, why = [*wanted, f"lag_{horizon}"], "the monitor's accuracy on actuals"
+    return read_features(folder, regions, columns, why, history=True)
 
 
 def _inputs(args: argparse.Namespace, params: dict, horizon: int) -> Inputs:
