@@ -6,12 +6,12 @@ kernels per CPU when they load, which is before any config can be read. An AVX-5
 paths than an AVX2 one, so the LASSO's coefficients and the Duan smearing factors differ in their
 last bits: on a second AMD EPYC a fresh clone's ``make run`` rewrote all 14 model hashes in
 ``dvc.lock``, although torch's kernels, for the networks, were already pinned by
-``modeling.cpu_math``. Importing forecastops therefore asks for OpenBLAS's Haswell kernels (AVX2 + FMA) and turns NumPy's AVX-512
-dispatch off (NumPy >= 2.4's names), on x86-64 Linux CPUs that have AVX2 and FMA. A value the
-environment already sets is kept: it is the machine owner's choice (some set OpenBLAS's core type
-where an older build misdetects the CPU). ``modeling.cpu_math`` checks, under
-``train.cpu_math: portable``, that these are the kernels in use. Standard library only: this runs
-before NumPy is imported.
+``modeling.cpu_math``. Importing forecastops therefore asks for OpenBLAS's Haswell kernels (AVX2 +
+FMA) and turns NumPy's AVX-512 dispatch off (NumPy >= 2.4's names), on x86-64 Linux CPUs that have
+AVX2 and FMA. A value the environment already sets is kept: it is the machine owner's choice (some
+set OpenBLAS's core type where an older build misdetects the CPU). ``modeling.cpu_math`` checks,
+under ``train.cpu_math: portable``, that these are the kernels in use. Standard library only: this
+runs before NumPy is imported.
 """
 
 from __future__ import annotations
