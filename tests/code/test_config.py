@@ -21,6 +21,13 @@ def test_committed_params_yaml_matches_conf():
     )
 
 
+def test_params_yaml_leads_with_what_an_experiment_varies():
+    """`dvc exp show` lists params in file order: the model's before the data adapter maps."""
+    sections = list(config_compose.compose([], REPO / "conf"))
+    assert sections[:3] == ["model", "features", "train"]
+    assert sections[-1] == "data"
+
+
 def test_check_fails_on_drift_and_names_the_fix(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(REPO)
     stale = tmp_path / "params.yaml"

@@ -94,7 +94,7 @@ def compose(overrides: list[str] | None = None, conf_dir: str | Path = "conf") -
     """The composed, validated params (what ``params.yaml`` holds)."""
     params = compose_raw(overrides, conf_dir)
     validate(params)
-    return params
+    return {name: params[name] for name in Params.model_fields}
 
 
 def dump(params: dict[str, Any]) -> str:

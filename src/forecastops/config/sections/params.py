@@ -22,20 +22,24 @@ from forecastops.config.sections.validation import ValidationConfig
 
 
 class Params(Section):
-    validation: ValidationConfig
-    segments: SegmentsConfig
-    features: FeaturesConfig
+    """The sections in the order ``params.yaml`` lists them: what an experiment varies first
+    (``dvc exp show`` shows params in file order and, in a terminal, only the first that fit its
+    1,024-character page), the platform's plumbing after, the company's adapter maps last."""
+
     model: ModelConfig
+    features: FeaturesConfig
     train: TrainConfig
-    executor: ExecutorConfig
-    registry: RegistryConfig
-    monitor: MonitorConfig
-    data: DataConfig
-    env: EnvConfig
+    segments: SegmentsConfig
     evaluate: EvaluateConfig
     score: ScoreConfig
-    report: ReportConfig
     tune: TuneConfig
+    report: ReportConfig
+    executor: ExecutorConfig
+    env: EnvConfig
+    registry: RegistryConfig
+    monitor: MonitorConfig
+    validation: ValidationConfig
+    data: DataConfig
 
     @model_validator(mode="after")
     def _lags_fit_the_horizon(self) -> Params:
