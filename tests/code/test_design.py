@@ -9,7 +9,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from forecastops.modeling.design import Design
+from forecastops.modeling.design import RELATIVE_PREFIXES, Design
 
 
 def _rows(n: int = 40, seed: int = 0) -> pd.DataFrame:
@@ -21,6 +21,7 @@ def _rows(n: int = 40, seed: int = 0) -> pd.DataFrame:
             "level": rng.uniform(0, 20, n),
             "lag_4": lag,
             "rmean_13": rng.uniform(-1, 30, n),  # negative: clipped before the log
+            "rstd_13": rng.uniform(0, 4, n),
             "promo_discount": pd.array(np.where(np.arange(n) % 5, 0.2, np.nan), dtype="Float64"),
             "is_event_week": rng.integers(0, 2, n),
             "store_id": [f"S{i % 3}" for i in range(n)],
@@ -35,7 +36,7 @@ def _columns(design: Design, rows: pd.DataFrame) -> dict[str, np.ndarray]:
     cols = {}
     for c in design.numeric:
         v = rows[c].astype(float).to_numpy()
-        cols[c] = np.log1p(np.clip(v, 0, None)) - offset if c.startswith(("lag_", "rmean_")) else v
+        cols[c] = np.log1p(np.clip(v, 0, None)) - offset if c.startswith(RELATIVE_PREFIXES) else v
     return cols
 
 
@@ -61,7 +62,7 @@ def test_the_standardisation_is_each_columns_own_mean_and_spread():
 
 
 def test_numeric_matrix_is_the_column_by_column_standardisation_byte_for_byte():
-    numeric = ["lag_4", "rmean_13", "promo_discount", "is_event_week"]
+    numeric = ["lag_4", "rmean_13", "rstd_13", "promo_discount", "is_event_week"]
     design = Design.fit(_rows(), numeric, ["store_id", "week_of_year"])
     other = _rows(seed=1)
     got = design.numeric_matrix(other)
@@ -76,9 +77,8 @@ def test_category_codes_reserve_zero_for_unseen_values():
     rows = _rows(seed=2)
     rows.loc[0, "store_id"] = "S-new"
     with warnings.catch_warnings():
-        warnings.simplefilter(
-            "error"
-        )  # pandas deprecates categorising values outside the vocabulary
+        # pandas deprecates categorising values outside the vocabulary
+        warnings.simplefilter("error")
         codes = design.category_codes(rows)
     lookup = {c: {v: i + 1 for i, v in enumerate(design.vocab[c])} for c in design.categoricals}
     expected = np.column_stack(
