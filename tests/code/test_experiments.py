@@ -97,6 +97,24 @@ def test_queue_sweep_apply_the_better_one_then_tune_a_region(tmp_path):
         i for i, c in enumerate(header) if c.startswith(("validation.", "data."))
     )
 
+    # `make exp-show`: the swept param and the overall metrics, not the params every run shares
+    keep = re.search(r"^EXP_KEEP \?= (.+)$", (ROOT / "make/experiments.mk").read_text(), re.M)
+    changed = run(
+        repo,
+        sys.executable,
+        "-m",
+        "dvc",
+        "exp",
+        "show",
+        "--no-pager",
+        "--md",
+        "--only-changed",
+        "--keep",
+        keep.group(1),
+    ).stdout.splitlines()[0]
+    assert KEY in changed and "overall.mape" in changed and "overall.wape" in changed, changed
+    assert "model.nn.epochs" not in changed, changed
+
     best = min(found, key=lambda name: found[name]["wape"])
     run(repo, sys.executable, "-m", "dvc", "exp", "apply", best)
     assert fo(repo, "params", "--check").returncode == 0
