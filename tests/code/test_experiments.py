@@ -36,6 +36,10 @@ def fo(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess
     return run(cwd, sys.executable, "-m", "forecastops.cli", *args, check=check)
 
 
+def dvc(cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    return run(cwd, sys.executable, "-m", "dvc", *args)
+
+
 def _repo(tmp_path: Path) -> Path:
     """A git + DVC repository of the pipeline whose conf/ composes the sample (env=local)."""
     repo = tmp_path / "repo"
@@ -48,8 +52,8 @@ def _repo(tmp_path: Path) -> Path:
     (repo / ".gitignore").write_text("__pycache__/\n.forecastops/\n")
     fo(repo, "params")
     run(repo, "git", "init", "-q", "-b", "main")
-    run(repo, sys.executable, "-m", "dvc", "init", "-q")
-    run(repo, sys.executable, "-m", "dvc", "config", "core.analytics", "false")
+    dvc(repo, "init", "-q")
+    dvc(repo, "config", "core.analytics", "false")
     run(repo, "git", "add", "-A")
     run(repo, "git", "commit", "-qm", "pipeline on the sample")
     return repo
@@ -62,7 +66,7 @@ def _texas_alpha(repo: Path) -> object:
 
 def _experiments(repo: Path) -> dict[str, dict]:
     """name -> {"wape": overall WAPE, "alpha": texas alpha in params.yaml} from `dvc exp show`."""
-    shown = json.loads(run(repo, sys.executable, "-m", "dvc", "exp", "show", "--json").stdout)
+    shown = json.loads(dvc(repo, "exp", "show", "--json").stdout)
     out = {}
     for baseline in shown:
         for exp in baseline.get("experiments") or []:
@@ -82,12 +86,12 @@ def test_queue_sweep_apply_the_better_one_then_tune_a_region(tmp_path):
     assert "queued 2" in queued.stdout, queued.stdout + queued.stderr
     # queueing leaves the workspace as it was: the queue holds the changes
     assert run(repo, "git", "status", "--porcelain").stdout == ""
-    run(repo, sys.executable, "-m", "dvc", "exp", "run", "--run-all")
+    dvc(repo, "exp", "run", "--run-all")
 
     found = _experiments(repo)
     assert set(found) == {"alpha-1", "alpha-2"}, found
     assert sorted(e["alpha"] for e in found.values()) == list(VALUES)
-    table = run(repo, sys.executable, "-m", "dvc", "exp", "show", "--no-pager", "--md").stdout
+    table = dvc(repo, "exp", "show", "--no-pager", "--md").stdout
     for column in ("overall.wape", "large.fast.wape", "model.lasso.alpha"):
         assert column in table, column
     # params in params.yaml's order: what an experiment varies before the adapter maps, so the
@@ -99,24 +103,14 @@ def test_queue_sweep_apply_the_better_one_then_tune_a_region(tmp_path):
 
     # `make exp-show`: the swept param and the overall metrics, not the params every run shares
     keep = re.search(r"^EXP_KEEP \?= (.+)$", (ROOT / "make/experiments.mk").read_text(), re.M)
-    changed = run(
-        repo,
-        sys.executable,
-        "-m",
-        "dvc",
-        "exp",
-        "show",
-        "--no-pager",
-        "--md",
-        "--only-changed",
-        "--keep",
-        keep.group(1),
+    changed = dvc(
+        repo, "exp", "show", "--no-pager", "--md", "--only-changed", "--keep", keep.group(1)
     ).stdout.splitlines()[0]
     assert KEY in changed and "overall.mape" in changed and "overall.wape" in changed, changed
     assert "model.nn.epochs" not in changed, changed
 
     best = min(found, key=lambda name: found[name]["wape"])
-    run(repo, sys.executable, "-m", "dvc", "exp", "apply", best)
+    dvc(repo, "exp", "apply", best)
     assert fo(repo, "params", "--check").returncode == 0
     assert _texas_alpha(repo) == found[best]["alpha"]
     live = json.loads((repo / "reports/live/evaluate/metrics.json").read_text())
