@@ -56,6 +56,7 @@ class EnsembleMeta:
     mase_scale: float | None  # in-sample MAE of the naive forecast
     source_scores: dict[str, float | None]
     val_scores: dict[str, float | None]
+    evidence: dict  # the grid's best against the better single component (``choose``)
 
     def save(self, path: Path) -> None:
         path.write_text(json.dumps(asdict(self), indent=2, sort_keys=True) + "\n")

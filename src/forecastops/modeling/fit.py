@@ -39,6 +39,7 @@ def _meta(fitted: Components, choice: Choice, model_cfg: ModelConfig) -> Ensembl
         mase_scale=fitted.mase_scale,
         source_scores=choice.source_scores,
         val_scores=choice.val_scores,
+        evidence=choice.evidence,
     )
 
 
@@ -56,6 +57,7 @@ def _summary(fitted: Components, choice: Choice, rows: pd.DataFrame, n_test: int
         "scale": choice.scale,
         "mean_weight": choice.mean_weight,
         "smearing": choice.smearing,
+        "evidence": choice.evidence,
         "nn_epochs": fitted.epochs,
         "device": fitted.device,
     }

@@ -11,6 +11,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from forecastops.config.sections.base import Section
+from forecastops.config.sections.report import BootstrapConfig
 
 NNSource = Literal["own", "shared", "average"]
 
@@ -53,6 +54,8 @@ class EnsembleConfig(Section):
     # duan: each component is multiplied (on the 1 + demand scale) by mean(exp(residual)) on the
     # validation weeks, so it forecasts the mean, not the median a log target's back-transform gives.
     smearing: Literal["duan", "none"]
+    # the grid's best replaces the better single component only if this bootstrap calls it better
+    evidence: BootstrapConfig
 
 
 class QuantileConfig(Section):
