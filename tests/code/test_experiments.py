@@ -101,6 +101,17 @@ def test_queue_sweep_apply_the_better_one_then_tune_a_region(tmp_path):
         i for i, c in enumerate(header) if c.startswith(("validation.", "data."))
     )
 
+    # as it comes (no flags, piped; a terminal pages the same table through `less -RS`): the
+    # experiments and their overall metrics fit DVC's 1,024 columns, the rest folds into "…"
+    plain = dvc(repo, "exp", "show").stdout.splitlines()
+    assert max(map(len, plain)) <= 1024 + 2, max(map(len, plain))
+    head = next(line for line in plain if "Experiment" in line)
+    columns = head.split()  # Experiment, Created, (State, Executor once queued), metrics...
+    assert columns[0] == "Experiment" and {"overall.mape", "overall.wape"} <= set(columns[:6])
+    for name in found:
+        row = next(line for line in plain if name in line)
+        assert f"{found[name]['wape']:.5f}"[:6] in row, row
+
     # `make exp-show`: the swept param and the overall metrics, not the params every run shares
     keep = re.search(r"^EXP_KEEP \?= (.+)$", (ROOT / "make/experiments.mk").read_text(), re.M)
     changed = dvc(

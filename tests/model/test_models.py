@@ -137,6 +137,18 @@ def test_the_average_nn_source_is_both_networks_averaged_on_the_log_scale(traine
     np.testing.assert_allclose(np.log1p(both), (np.log1p(own) + np.log1p(region)) / 2, rtol=1e-6)
 
 
+def test_a_model_saved_before_evidence_was_recorded_scores_the_same(trained, setup, tmp_path):
+    out = shutil.copytree(trained[0], tmp_path / "texas")
+    model_dir = segment_dir(out, "texas/large/fast")
+    rows = usable(setup[0], "future")
+    rows = rows[rows["segment"] == "texas/large/fast"]
+    before = predict_segment(model_dir, rows)
+    meta = json.loads((model_dir / "meta.json").read_text())
+    assert {"reference", "best", "verdict", "moved"} <= set(meta.pop("evidence"))
+    (model_dir / "meta.json").write_text(json.dumps(meta))
+    pd.testing.assert_frame_equal(predict_segment(model_dir, rows), before)
+
+
 def test_a_model_with_an_unknown_nn_source_is_refused_by_file(trained, setup, tmp_path):
     out = shutil.copytree(trained[0], tmp_path / "texas")
     model_dir = segment_dir(out, "texas/small/fast")

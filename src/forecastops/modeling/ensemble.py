@@ -9,7 +9,7 @@ the series' running mean, with conformal quantiles around it; everything chosen 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import get_args
 
@@ -56,7 +56,9 @@ class EnsembleMeta:
     mase_scale: float | None  # in-sample MAE of the naive forecast
     source_scores: dict[str, float | None]
     val_scores: dict[str, float | None]
-    evidence: dict  # the grid's best against the better single component (``choose``)
+    # the grid's best against the better single component (``choose``); {} in models from
+    # before it was recorded, which load and forecast as before
+    evidence: dict = field(default_factory=dict)
 
     def save(self, path: Path) -> None:
         path.write_text(json.dumps(asdict(self), indent=2, sort_keys=True) + "\n")
