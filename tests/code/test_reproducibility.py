@@ -213,7 +213,7 @@ def test_dvc_metrics_show_stays_readable_on_the_default_configuration(tmp_path):
     live.write(tmp_path / "reports/live/evaluate", live.overall_values(result))
     values = {}
     for region, rows in preds.groupby("region"):
-        scores = {"segments": {k: {"nn_source_scores": {"own": 0.3}} for k in rows["segment"]}}
+        scores = {"segments": {k: {"val_score": 0.3} for k in rows["segment"]}}
         select = params["model"]["ensemble"]["select_metric"]
         values[region] = live.region_values(rows, scores, select)
     live.write_regions(tmp_path / "reports/live/regions", values)

@@ -64,11 +64,6 @@ def write_regions(out_dir: str | Path, values: dict[str, dict[str, float | int |
             _log(tmp / region, region_values)
 
 
-def _best(scores: dict[str, float | None]) -> float | None:
-    finite = [v for v in scores.values() if v is not None]
-    return min(finite) if finite else None
-
-
 def region_values(preds: pd.DataFrame, summary: dict, select_metric: str) -> dict:
     """``<format>/<velocity>/wape`` (test weeks) and ``.../val_<select_metric>`` (the validation
     score the ensemble was chosen on) for each of a region's segments: two columns a segment, so
@@ -77,7 +72,7 @@ def region_values(preds: pd.DataFrame, summary: dict, select_metric: str) -> dic
     for key, rows in preds.groupby("segment", sort=True):
         name = str(key).split("/", 1)[1]
         out[f"{name}/wape"] = metrics.wape(rows["actual"], rows["ensemble"])
-        out[f"{name}/val_{select_metric}"] = _best(summary["segments"][key]["nn_source_scores"])
+        out[f"{name}/val_{select_metric}"] = summary["segments"][key]["val_score"]
     return out
 
 

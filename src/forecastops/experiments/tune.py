@@ -36,12 +36,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def validation_score(summary: dict) -> float | None:
-    """The segments' best validation scores, weighted by their validation rows."""
-    scored = []
-    for info in summary["segments"].values():
-        finite = [v for v in info["nn_source_scores"].values() if v is not None]
-        if finite and info["n_val"]:
-            scored.append((min(finite), info["n_val"]))
+    """The segments' chosen ensembles' validation scores, weighted by their validation rows."""
+    scored = [
+        (info["val_score"], info["n_val"])
+        for info in summary["segments"].values()
+        if info["val_score"] is not None and info["n_val"]
+    ]
     total = sum(n for _, n in scored)
     return sum(s * n for s, n in scored) / total if total else None
 

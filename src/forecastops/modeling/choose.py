@@ -1,14 +1,16 @@
 """Choosing a segment's ensemble on its validation weeks, by models that never saw them.
 
-Per component a smearing factor (``ensemble.smearing``), then the NN source (the segment's own
-networks or the region's shared ones), NN weight, scale and mean weight that minimise
-``ensemble.select_metric``, then the conformal quantile offsets of the chosen blend.
+Per component a smearing factor (``ensemble.smearing``), then the NN source (``model.nn.sources``:
+own, shared or average), NN weight, scale and mean weight scored by ``ensemble.select_metric``,
+then the conformal quantile offsets of the chosen blend.
 
 A segment has about a hundred validation rows, so the grid's minimum is partly noise: a blend or a
-shrinkage that wins there by a hair loses to the plain better component on the test weeks as
-often as not. The better single component (either one alone, unscaled, unshrunk) is therefore the
-reference, and the grid's best replaces it only when a paired bootstrap over the segment's series
-(``ensemble.evidence``, the rule the PR comment calls "better" by) says it is better.
+shrinkage that wins there by a hair often loses to the plain better component on the test weeks
+(11 of the 28 the minimum picked on the default data). The better single component (either one
+alone, unscaled, unshrunk) is therefore the reference, and the grid's best replaces it only when
+a paired bootstrap over the segment's series calls it better (``ensemble.evidence``: the PR
+comment's verdict, with its own level and seed). With several NN sources the reference is the best
+of LASSO and each source's NN, so the source itself is picked on validation, as before.
 """
 
 from __future__ import annotations
@@ -31,13 +33,14 @@ Candidate = tuple[str, float, float, float]  # nn source, nn weight, scale, mean
 
 @dataclass
 class Choice:
-    nn_source: str  # own | shared
+    nn_source: str  # own | shared | average
     nn_weight: float
     scale: float
     mean_weight: float
     smearing: dict[str, float]  # component -> factor
     quantile_offsets: list[float]  # log1p scale, one per model.quantiles.levels
     source_scores: dict[str, float | None]  # each source's best validation score
+    val_score: float | None  # the chosen blend's: what tune and dvc exp show compare
     val_scores: dict[str, float | None]  # every candidate's, so a reviewer sees how close it was
     evidence: dict  # the grid's best against the better single component, and the verdict
 
@@ -80,9 +83,10 @@ def _evidence(
     # No finite score (e.g. MAPE on all-zero weeks): the grid's first candidate.
     best = _best(scores) or next(iter(forecasts))
     reference = _best(scores, single=True)
+    evidence = {"reference": None, "best": _name(best), "delta": None, "low": None, "high": None}
     if reference is None or reference == best:
         named = None if reference is None else _name(reference)
-        return best, {"reference": named, "best": _name(best), "verdict": None, "moved": False}
+        return best, {**evidence, "reference": named, "verdict": None, "moved": False}
     frames = {
         k: val[KEY].assign(actual=val["target"], ensemble=f, baseline=0.0, mase_scale=np.nan)
         for k, f in ((reference, forecasts[reference]), (best, forecasts[best]))
@@ -92,8 +96,8 @@ def _evidence(
     verdict = judged.verdict(lower_is_better=True, min_effect=cfg.ensemble.evidence.min_effect)
     chosen = best if verdict == BETTER else reference
     return chosen, {
+        **evidence,
         "reference": _name(reference),
-        "best": _name(best),
         "delta": judged.delta,
         "low": judged.low,
         "high": judged.high,
@@ -121,8 +125,9 @@ def choose_ensemble(
     )
     forecasts = {k: combine(lasso, units[k[0]], mean, *k[1:]) for k in candidates}
     scores = {k: scorer(y, f) for k, f in forecasts.items()}
-    (source, nn_weight, scale, mean_weight), evidence = _evidence(val, forecasts, scores, cfg)
-    blend = forecasts[(source, nn_weight, scale, mean_weight)]
+    chosen, evidence = _evidence(val, forecasts, scores, cfg)
+    source, nn_weight, scale, mean_weight = chosen
+    blend = forecasts[chosen]
     return Choice(
         nn_source=source,
         nn_weight=nn_weight,
@@ -131,6 +136,7 @@ def choose_ensemble(
         smearing={"lasso": factors["lasso"], "nn": factors[source]},
         quantile_offsets=conformal_offsets(y, blend, cfg.quantiles.levels),
         source_scores={s: scores[b] if (b := _best(scores, s)) else None for s in nn_rel},
+        val_score=scores[chosen],
         val_scores={_name(k): v for k, v in scores.items()},
         evidence=evidence,
     )

@@ -53,6 +53,7 @@ def _summary(fitted: Components, choice: Choice, rows: pd.DataFrame, n_test: int
         "n_series": int(rows[["store_id", "product_id"]].drop_duplicates().shape[0]),
         "nn_source": choice.nn_source,
         "nn_source_scores": choice.source_scores,
+        "val_score": choice.val_score,
         "nn_weight": choice.nn_weight,
         "scale": choice.scale,
         "mean_weight": choice.mean_weight,

@@ -1,7 +1,8 @@
 """Paired bootstrap intervals of metric deltas (head - base), resampling series.
 
-Shared by the PR and main comments (run against run) and by ``evaluate`` (the ensemble against
-its better component, segment by segment).
+Shared by the PR and main comments (run against run), by ``evaluate`` (the ensemble against its
+better component, segment by segment) and by ``train`` (a blend against the better component on
+the validation weeks, ``modeling.choose``).
 
 The weeks of one store x product series are not independent draws (its level carries over), so the
 unit resampled is the series: within each segment, series are drawn with replacement and a drawn
