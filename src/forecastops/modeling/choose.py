@@ -83,13 +83,19 @@ def _evidence(
     # No finite score (e.g. MAPE on all-zero weeks): the grid's first candidate.
     best = _best(scores) or next(iter(forecasts))
     reference = _best(scores, single=True)
-    evidence = {"reference": None, "best": _name(best), "delta": None, "low": None, "high": None}
+    evidence = {
+        "reference": None if reference is None else _name(reference),
+        "best": _name(best),
+        **dict.fromkeys(("delta", "low", "high", "verdict")),
+        "moved": False,
+    }
     if reference is None or reference == best:
-        named = None if reference is None else _name(reference)
-        return best, {**evidence, "reference": named, "verdict": None, "moved": False}
+        return best, evidence
     frames = {
-        k: val[KEY].assign(actual=val["target"], ensemble=f, baseline=0.0, mase_scale=np.nan)
-        for k, f in ((reference, forecasts[reference]), (best, forecasts[best]))
+        k: val[KEY].assign(
+            actual=val["target"], ensemble=forecasts[k], baseline=0.0, mase_scale=np.nan
+        )
+        for k in (reference, best)
     }
     intervals = paired_intervals(frames[reference], frames[best], cfg.ensemble.evidence)
     judged = intervals[str(val["segment"].iloc[0])][cfg.ensemble.select_metric]
@@ -97,7 +103,6 @@ def _evidence(
     chosen = best if verdict == BETTER else reference
     return chosen, {
         **evidence,
-        "reference": _name(reference),
         "delta": judged.delta,
         "low": judged.low,
         "high": judged.high,
