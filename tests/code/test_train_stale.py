@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -120,7 +121,8 @@ def test_a_failing_segment_is_named_and_only_it_refits(ws, monkeypatch, capfd):
 
 
 def test_the_group_is_read_and_recorded_once_not_once_per_region(ws, monkeypatch, capfd):
-    """Two stale regions: their status parses dvc.lock once and one write records both.
+    """Two stale regions: their status parses dvc.lock once, their commands run at once and one
+    write records both.
     Once per stage (``dvc status train@a train@b ...``, ``dvc repro``) grows with the square of
     the regions: 359 s of status alone at 140 regions."""
     monkeypatch.chdir(ws)
@@ -143,6 +145,15 @@ def test_the_group_is_read_and_recorded_once_not_once_per_region(ws, monkeypatch
     )
     assert train_stale.stale_regions(["northeast", "texas"], ws) == ["northeast", "texas"]
     assert len(loads) == 1
+    # the two commands run side by side (executor.n_jobs 2): each waits here for the other
+    both = threading.Barrier(2, timeout=120)
+    run = stage_group.cmd_run
+
+    def together(stage):
+        both.wait()
+        return run(stage)
+
+    monkeypatch.setattr(stage_group, "cmd_run", together)
     assert cli.main(["train-stale"]) == 0
     assert writes == [["train@northeast", "train@texas"]]
     out = capfd.readouterr().out

@@ -5,21 +5,27 @@ read and written once for the whole group, not once per stage.
 rewrites the whole of ``dvc.lock`` after every stage it runs. Both grow with the lock, so with one
 stage per region they grow with the square of the regions: at 140 regions (tiny data) the status
 of the train stages took 359 s and recording them ~860 s of a 1,620 s run. Here the group is
-collected once; each stale stage runs exactly as ``dvc repro`` runs it (DVC's ``Stage.run``:
-outputs removed, command, hashes, cache and run-cache), and the lock is written once for all of
+collected once; each stale stage goes through the steps of DVC's ``Stage.run`` (outputs removed,
+run-cache restore or command, hashes, cache and run-cache), and the lock is written once for all of
 them, as ``dvc commit`` writes a group. ``dvc.lock`` and the cache end up as ``dvc repro`` leaves
-them (a test compares the bytes).
+them (a test compares the bytes). Only the commands run side by side (``jobs`` at once: each writes
+its own region's outputs, and about 3 s of each is a fresh process importing torch); DVC's own
+steps stay in this thread, under the repository lock held throughout.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import chdir, contextmanager, nullcontext
 from pathlib import Path
 
 from dvc.exceptions import DvcException
 from dvc.repo import Repo
+from dvc.stage import Stage
+from dvc.stage.cache import RunCacheNotFoundError
+from dvc.stage.run import cmd_run
 
 from forecastops.dvc_cli import venv_path
 from forecastops.errors import ForecastopsError
@@ -50,11 +56,13 @@ def status(group: str, root: Path) -> dict[str, list]:
         return repo.status(targets=[group])
 
 
-def record(group: str, names: list[str], root: Path, *, force: bool = False) -> list[str]:
+def record(
+    group: str, names: list[str], root: Path, *, force: bool = False, jobs: int = 1
+) -> list[str]:
     """Run the stages ``group@name`` as ``dvc repro`` would (``force``: as ``dvc repro --force``,
-    running each command where DVC's run-cache would restore its outputs) and write ``dvc.lock``
-    once for all of them; returns their addresses. A failing command names its stage; the stages
-    that ran before it are still recorded."""
+    running each command where DVC's run-cache would restore its outputs), ``jobs`` commands at
+    once, and write ``dvc.lock`` once for all of them; returns their addresses. A failing command
+    names its stage; the stages whose commands succeeded are still recorded."""
     wanted = [f"{group}@{name}" for name in names]
     if not wanted:
         return []
@@ -63,21 +71,54 @@ def record(group: str, names: list[str], root: Path, *, force: bool = False) -> 
         missing = [a for a in wanted if a not in stages]
         if missing:
             raise ForecastopsError(f"dvc.yaml has no stage {', '.join(missing)}")
-        done: list = []
-        for address in wanted:
-            stage = stages[address]
-            print(f"Running stage '{address}':\n> {stage.cmd}", flush=True)
-            try:
-                stage.run(force=force)
-            except BaseException as exc:  # Ctrl-C too: the stages that ran before are recorded
-                failed = f"stage {address} failed: {exc}"
-                _write_lock(done, failed)
-                if not isinstance(exc, Exception):
-                    raise
-                raise ForecastopsError(failed) from exc
-            done.append(stage)
+        ordered = [stages[a] for a in wanted]
+        failed = _run_commands([s for s in ordered if _prepare(s, force)], jobs)
+        done = [_save(s) for s in ordered if s.addressing not in failed]
+        if failed:
+            address, exc = next(iter(failed.items()))
+            message = f"stage {address} failed: {exc}"
+            _write_lock(done, message)
+            raise ForecastopsError(message) from exc
         _write_lock(done)
     return [s.addressing for s in done]
+
+
+def _prepare(stage: Stage, force: bool) -> bool:
+    """Stage.run's first steps: outputs removed, then restored from the run-cache unless ``force``;
+    whether the command must still run."""
+    stage.remove_outs(ignore_remove=False, force=False)
+    if force:
+        return True
+    try:
+        stage.repo.stage_cache.restore(stage)
+        return False
+    except RunCacheNotFoundError:
+        stage.save_deps()
+        return True
+
+
+def _save(stage: Stage) -> Stage:
+    """Stage.run's last steps: hashes, the run-cache (unless an output is uncached), the cache."""
+    uncached = any(not out.use_cache for out in stage.outs if not (out.is_metric or out.is_plot))
+    stage.save(run_cache=not uncached)
+    stage.commit()
+    return stage
+
+
+def _run_commands(stages: list[Stage], jobs: int) -> dict[str, Exception]:
+    """The stages' commands as DVC runs them, ``jobs`` at once; the failures by stage."""
+
+    def one(stage: Stage) -> Exception | None:
+        print(f"Running stage '{stage.addressing}':\n> {stage.cmd}", flush=True)
+        try:
+            cmd_run(stage)
+        except Exception as exc:  # reported by stage; the others are still recorded
+            return exc
+        return None
+
+    with ThreadPoolExecutor(max_workers=max(jobs, 1)) as pool:
+        outcomes = list(pool.map(one, stages))
+    return {s.addressing: e for s, e in zip(stages, outcomes, strict=True) if e is not None}
 
 
 def _write_lock(done: list, failed: str | None = None) -> None:

@@ -15,13 +15,19 @@ non-zero, and its rerun fits only what failed.
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 
 from forecastops.config.load import load_params, section
-from forecastops.config.sections.executor import ExecutorConfig, describe_executor
+from forecastops.config.sections.executor import (
+    ExecutorConfig,
+    LocalExecutor,
+    RayExecutor,
+    describe_executor,
+)
 from forecastops.config.sections.features import FeaturesConfig
 from forecastops.config.sections.model import ModelConfig
 from forecastops.config.sections.segments import SegmentsConfig
@@ -80,6 +86,14 @@ def fit_tasks(params: dict, regions: list[str], features_dir: Path) -> Iterator[
         yield from plan_region(features, region, segments, (model_cfg, feat_cfg, train_cfg)).tasks
 
 
+def command_jobs(executor: LocalExecutor | RayExecutor) -> int:
+    """How many train stage commands run at once: they run on this machine whatever the executor,
+    so the local executor's processes, or this machine's CPUs when the fits went to a cluster."""
+    if isinstance(executor, LocalExecutor):
+        return executor.n_jobs
+    return len(os.sched_getaffinity(0))
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--params", default="params.yaml")
     parser.add_argument(
@@ -110,7 +124,7 @@ def run(args: argparse.Namespace) -> int:
         raise ForecastopsError(report.failure_text(f"{len(stale)} regions", store))
     print(f"train-stale: on {describe_executor(executor)}: {report.summary()}")
     # each stage assembles its fits (forced: never restored from the run-cache); dvc.lock once
-    stage_group.record(GROUP, stale, repo, force=args.force)
+    stage_group.record(GROUP, stale, repo, force=args.force, jobs=command_jobs(executor))
     targets = [f"{GROUP}@{r}" for r in regions] if args.regions else []
     code = repro(targets, repo)  # the rest: evaluate, score... (or a group's deleted outputs)
     if code == 0:
