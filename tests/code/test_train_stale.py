@@ -1,13 +1,14 @@
 """`forecastops train-stale` on the real DVC pipeline (committed sample, env=local): every stale
 region fitted at once on the executor, recorded as `dvc repro` records it (one dvc.lock write for
 the group) so `dvc status` is clean and `dvc.lock` is what the stages alone would write; a
-one-region change trains one region; a failing segment or stage is named and only it is redone;
-region groups on separate runners meet in one dvc.lock through DVC's run-cache (main.yml's matrix
-and gather jobs)."""
+one-region change trains one region; a failing segment or stage (or Ctrl-C) is named and only it
+is redone; region groups on separate runners meet in one dvc.lock through DVC's run-cache
+(main.yml's matrix and gather jobs)."""
 
 from __future__ import annotations
 
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -16,6 +17,8 @@ from pathlib import Path
 import pytest
 import yaml
 from dvc.dvcfile import Lockfile
+from dvc.exceptions import DvcException
+from dvc.stage import Stage
 
 from forecastops import cli
 from forecastops.config.compose import compose, dump
@@ -162,25 +165,69 @@ def test_the_group_is_read_and_recorded_once_not_once_per_region(ws, monkeypatch
     assert "Data and pipelines are up to date" in dvc("status", cwd=ws)
 
 
-def test_a_failing_stage_command_is_named_and_the_stages_before_it_are_kept(ws, monkeypatch):
-    """Recording stops at a stage whose command fails, names it, and still writes the stages that
-    ran before it into dvc.lock, as ``dvc repro`` would have."""
-    monkeypatch.chdir(ws)
+def _both_stale(ws: Path, alpha: float) -> None:
+    """texas and northeast stale: a LASSO alpha neither has been trained with."""
     set_params(
         ws,
-        "+segments.all_regions.texas.model.lasso.alpha=0.006",
-        "+segments.all_regions.northeast.model.lasso.alpha=0.006",
+        f"+segments.all_regions.texas.model.lasso.alpha={alpha}",
+        f"+segments.all_regions.northeast.model.lasso.alpha={alpha}",
     )
-    features = ws / "artifacts" / "features" / "texas.parquet"
-    rows = features.read_bytes()
-    features.write_bytes(b"not parquet")  # texas' command runs and cannot read its rows
-    try:
-        with pytest.raises(ForecastopsError, match="stage train@texas failed"):
-            stage_group.record("train", ["northeast", "texas"], ws)
-    finally:
-        features.write_bytes(rows)
+
+
+def _only_texas_stale(ws: Path) -> None:
     status = dvc("status", cwd=ws)
     assert "train@texas" in status and "train@northeast" not in status
+
+
+@pytest.mark.parametrize("fails", ["command", "dvc save"])
+def test_a_failing_stage_is_named_and_the_others_are_kept(ws, monkeypatch, fails):
+    """A stage whose command fails, or whose outputs DVC cannot save, is named; the other stages
+    are still written into dvc.lock (here the one after it), so a rerun redoes only it."""
+    monkeypatch.chdir(ws)
+    _both_stale(ws, 0.006 if fails == "command" else 0.0065)
+    features = ws / "artifacts" / "features" / "texas.parquet"
+    rows = features.read_bytes()
+    if fails == "command":
+        features.write_bytes(b"not parquet")  # texas' command runs and cannot read its rows
+    else:
+        save = Stage.save
+
+        def refused(stage, **kwargs):
+            if stage.addressing == "train@texas":
+                raise DvcException("cache: no space left on device")
+            return save(stage, **kwargs)
+
+        monkeypatch.setattr(Stage, "save", refused)
+    try:
+        with pytest.raises(ForecastopsError, match="stage train@texas failed"):
+            stage_group.record("train", ["texas", "northeast"], ws, jobs=2)
+    finally:
+        features.write_bytes(rows)
+    _only_texas_stale(ws)
+
+
+def test_ctrl_c_records_the_stages_whose_commands_finished(ws, monkeypatch):
+    """Ctrl-C while the commands run: the interrupt goes on (no error of ours in its place), and
+    the stages whose commands had finished are in dvc.lock, as ``dvc repro`` keeps the stages that
+    ran before one it was interrupted in."""
+    monkeypatch.chdir(ws)
+    _both_stale(ws, 0.007)
+    northeast_done = threading.Event()
+    run = stage_group.cmd_run
+
+    def interrupted(stage):
+        if stage.addressing == "train@northeast":
+            run(stage)
+            northeast_done.set()
+            return
+        assert northeast_done.wait(timeout=300)
+        signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)  # Ctrl-C, as a tty
+        raise RuntimeError("texas' command ended by the interrupt")  # sends to every process
+
+    monkeypatch.setattr(stage_group, "cmd_run", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        stage_group.record("train", ["northeast", "texas"], ws, jobs=2)
+    _only_texas_stale(ws)
 
 
 def _runner(ws: Path, name: str) -> Path:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import chdir, contextmanager, nullcontext
 from pathlib import Path
 
@@ -62,7 +62,7 @@ def record(
     """Run the stages ``group@name`` as ``dvc repro`` would (``force``: as ``dvc repro --force``,
     running each command where DVC's run-cache would restore its outputs), ``jobs`` commands at
     once, and write ``dvc.lock`` once for all of them; returns their addresses. A failing command
-    names its stage; the stages whose commands succeeded are still recorded."""
+    names its stage; the stages whose commands succeeded are still recorded, on Ctrl-C too."""
     wanted = [f"{group}@{name}" for name in names]
     if not wanted:
         return []
@@ -72,8 +72,11 @@ def record(
         if missing:
             raise ForecastopsError(f"dvc.yaml has no stage {', '.join(missing)}")
         ordered = [stages[a] for a in wanted]
-        failed = _run_commands([s for s in ordered if _prepare(s, force)], jobs)
-        done = [_save(s) for s in ordered if s.addressing not in failed]
+        failed, interrupt = _run_commands([s for s in ordered if _prepare(s, force)], jobs)
+        done = _save_all([s for s in ordered if s.addressing not in failed], failed)
+        if interrupt is not None:  # Ctrl-C: what finished is recorded, then the interrupt goes on
+            _write_lock(done, "an interrupt")
+            raise interrupt
         if failed:
             address, exc = next(iter(failed.items()))
             message = f"stage {address} failed: {exc}"
@@ -97,16 +100,28 @@ def _prepare(stage: Stage, force: bool) -> bool:
         return True
 
 
-def _save(stage: Stage) -> Stage:
-    """Stage.run's last steps: hashes, the run-cache (unless an output is uncached), the cache."""
-    uncached = any(not out.use_cache for out in stage.outs if not (out.is_metric or out.is_plot))
-    stage.save(run_cache=not uncached)
-    stage.commit()
-    return stage
+def _save_all(stages: list[Stage], failed: dict[str, BaseException]) -> list[Stage]:
+    """Stage.run's last steps for each stage: hashes, the run-cache (unless an output is
+    uncached), the cache. One stage's DVC error is added to ``failed``; the others are saved."""
+    saved = []
+    for stage in stages:
+        uncached = any(not o.use_cache for o in stage.outs if not (o.is_metric or o.is_plot))
+        try:
+            stage.save(run_cache=not uncached)
+            stage.commit()
+        except DvcException as exc:
+            failed[stage.addressing] = exc
+            continue
+        saved.append(stage)
+    return saved
 
 
-def _run_commands(stages: list[Stage], jobs: int) -> dict[str, Exception]:
-    """The stages' commands as DVC runs them, ``jobs`` at once; the failures by stage."""
+def _run_commands(
+    stages: list[Stage], jobs: int
+) -> tuple[dict[str, BaseException], KeyboardInterrupt | None]:
+    """The stages' commands as DVC runs them, ``jobs`` at once: the failures by stage, and a
+    Ctrl-C if one came. Then the commands not started are dropped and those running are waited
+    for (they got the signal too); those that finished still count."""
 
     def one(stage: Stage) -> Exception | None:
         print(f"Running stage '{stage.addressing}':\n> {stage.cmd}", flush=True)
@@ -116,9 +131,16 @@ def _run_commands(stages: list[Stage], jobs: int) -> dict[str, Exception]:
             return exc
         return None
 
-    with ThreadPoolExecutor(max_workers=max(jobs, 1)) as pool:
-        outcomes = list(pool.map(one, stages))
-    return {s.addressing: e for s, e in zip(stages, outcomes, strict=True) if e is not None}
+    pool = ThreadPoolExecutor(max_workers=max(jobs, 1))
+    futures = [pool.submit(one, stage) for stage in stages]
+    interrupt = None
+    try:
+        wait(futures)
+    except KeyboardInterrupt as exc:
+        interrupt = exc
+    pool.shutdown(wait=True, cancel_futures=True)
+    ended = [interrupt if f.cancelled() else f.result() for f in futures]
+    return {s.addressing: e for s, e in zip(stages, ended, strict=True) if e is not None}, interrupt
 
 
 def _write_lock(done: list, failed: str | None = None) -> None:
