@@ -62,3 +62,12 @@ def test_the_cli_passes_dvc_options_on(dvc_repo, monkeypatch, capfd):
     assert "Running stage 'check'" in capfd.readouterr().out
     with pytest.raises(SystemExit):  # other commands still refuse options they do not know
         cli.main(["params", "--force"])
+
+
+def test_it_runs_this_installations_dvc_when_the_venv_is_not_on_path(dvc_repo, monkeypatch):
+    """`.venv/bin/forecastops train-stale` without an activated venv: dvc, and the stage commands
+    it runs, are this installation's (the bare name `dvc` was not found here)."""
+    monkeypatch.setenv("PATH", os.defpath)
+    (dvc_repo / "data" / "x.csv").write_text("a,b\n5,6\n")
+    assert repro([], dvc_repo) == 0
+    assert (dvc_repo / "out.txt").read_text() == "ok\n"

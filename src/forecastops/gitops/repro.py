@@ -10,11 +10,11 @@ first and, if the run fails, put back byte for byte, saying loudly which ones an
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 from pathlib import Path
 
 from forecastops import io
+from forecastops.dvc_cli import run_dvc
 from forecastops.gitops.registry.git import git
 
 
@@ -36,7 +36,7 @@ def restore(before: dict[Path, bytes]) -> list[Path]:
 def repro(args: list[str], repo: Path) -> int:
     """Run ``dvc repro args`` in ``repo``; on failure restore rewritten pointers."""
     before = tracked_pointers(repo)
-    code = subprocess.run(["dvc", "repro", *args], cwd=repo, check=False).returncode
+    code = run_dvc(["repro", *args], repo, check=False).returncode  # this installation's dvc
     if code == 0:
         return 0
     for path in restore(before):
