@@ -107,25 +107,27 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    repo = Path(".")
-    params = load_params(args.params)
-    regions = selected(args.regions, section(params, "segments", SegmentsConfig))
+    return train_stale(Path("."), load_params(args.params), args.regions, force=args.force)
+
+
+def train_stale(repo: Path, params: dict, regions: str | None, *, force: bool = False) -> int:
+    """The pipeline in ``repo`` (its ``params``) with every stale region of ``regions`` (``a,b``;
+    ``None``: all, then every stage after them) trained at once; ``dvc repro``'s exit code."""
+    names = selected(regions, section(params, "segments", SegmentsConfig))
     executor = section(params, "executor", ExecutorConfig).root
     code = repro([UPSTREAM], repo)  # the features every fit reads, current
     if code:
         return code
-    stale = regions if args.force else stale_regions(regions, repo)
-    print(
-        f"train-stale: {len(stale)} of {len(regions)} regions to train: {', '.join(stale) or '-'}"
-    )
+    stale = names if force else stale_regions(names, repo)
+    print(f"train-stale: {len(stale)} of {len(names)} regions to train: {', '.join(stale) or '-'}")
     store = WorkStore.near(repo / "models")
     report = run_tasks(fit_tasks(params, stale, repo / FEATURES), executor, store)
     if report.failures:
         raise ForecastopsError(report.failure_text(f"{len(stale)} regions", store))
     print(f"train-stale: on {describe_executor(executor)}: {report.summary()}")
     # each stage assembles its fits (forced: never restored from the run-cache); dvc.lock once
-    stage_group.record(GROUP, stale, repo, force=args.force, jobs=command_jobs(executor))
-    targets = [f"{GROUP}@{r}" for r in regions] if args.regions else []
+    stage_group.record(GROUP, stale, repo, force=force, jobs=command_jobs(executor))
+    targets = [f"{GROUP}@{r}" for r in names] if regions else []
     code = repro(targets, repo)  # the rest: evaluate, score... (or a group's deleted outputs)
     if code == 0:
         store.drop(report.keys)  # any DVC restored instead of running its stage
