@@ -18,7 +18,9 @@ from forecastops.errors import ForecastopsError
 from forecastops.modeling import cpu_math
 from forecastops.modeling.cpu_math import ATEN_PORTABLE, MKL_BRANCH_COMPATIBLE, PORTABLE
 
-PRELUDE = "import os, torch\nfrom forecastops.modeling import cpu_math as cm\n"
+# forecastops first, as its CLI and every stage command import it: importing it asks for NumPy's and
+# OpenBLAS's kernels before NumPy loads, and torch loads NumPy
+PRELUDE = "import os\nfrom forecastops.modeling import cpu_math as cm\nimport torch\n"
 MATH = "torch.ones(8, 8) @ torch.ones(8, 8)\n"
 REPORT = (
     "print(cm.mkl_branch(), torch.backends.cpu.get_cpu_capability(), os.environ.get('MKL_CBWR'))"
