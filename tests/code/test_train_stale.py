@@ -1,9 +1,9 @@
 """`forecastops train-stale` on the real DVC pipeline (committed sample, env=local): every stale
 region fitted at once on the executor, recorded as `dvc repro` records it (one dvc.lock write for
 the group) so `dvc status` is clean and `dvc.lock` is what the stages alone would write; a
-one-region change trains one region; a failing segment or stage (or Ctrl-C) is named and only it
-is redone; region groups on separate runners meet in one dvc.lock through DVC's run-cache
-(main.yml's matrix and gather jobs)."""
+one-region change trains one region; a failing segment or stage is named and only it is redone
+(after Ctrl-C too, only what had not finished); region groups on separate runners meet in one
+dvc.lock through DVC's run-cache (main.yml's matrix and gather jobs)."""
 
 from __future__ import annotations
 
@@ -222,7 +222,7 @@ def test_ctrl_c_records_the_stages_whose_commands_finished(ws, monkeypatch):
             return
         assert northeast_done.wait(timeout=300)
         signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)  # Ctrl-C, as a tty
-        raise RuntimeError("texas' command ended by the interrupt")  # sends to every process
+        raise RuntimeError("texas' command ended by the interrupt")  # a tty's Ctrl-C reaches it too
 
     monkeypatch.setattr(stage_group, "cmd_run", interrupted)
     with pytest.raises(KeyboardInterrupt):
